@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Runs every DockerOps test against a real Docker engine.
+#
+# Where DOCKER_HOST already answers, that engine is used. Otherwise this installs Debian's
+# docker.io and busybox-static if they are missing, starts a private dockerd on its own socket and
+# data folder (touching no other engine), runs the tests, and stops the daemon again.
+# Extra arguments go to `dotnet test` (for example: --filter FullyQualifiedName~Lifecycle).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+
+engine_answers() {
+  local host=$1
+  case "$host" in
+    unix://*) curl -sf --max-time 3 --unix-socket "${host#unix://}" http://engine/_ping >/dev/null 2>&1 ;;
+    tcp://*) curl -sf --max-time 3 "http://${host#tcp://}/_ping" >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
+
+install_missing() {
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  [ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || missing+=(busybox-static)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    log "Missing ${missing[*]} and not root: install them (apt-get install ${missing[*]}) or set DOCKER_HOST to an engine."
+    exit 1
+  fi
+  log "Installing ${missing[*]} from Debian..."
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ENGINE_DIR=""
+stop_engine() {
+  [ -n "$ENGINE_DIR" ] || return 0
+  if [ -f "$ENGINE_DIR/docker.pid" ]; then
+    local pid
+    pid=$(cat "$ENGINE_DIR/docker.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  umount -R "$ENGINE_DIR" 2>/dev/null || true
+  rm -rf "$ENGINE_DIR" 2>/dev/null || true
+}
+
+start_private_engine() {
+  if [ "$(id -u)" -ne 0 ]; then
+    log "No engine answers at ${DOCKER_HOST:-(DOCKER_HOST unset)} and starting one needs root. Set DOCKER_HOST to a running engine."
+    exit 1
+  fi
+  ENGINE_DIR=$(mktemp -d /tmp/dockerops-engine.XXXXXX)
+  trap stop_engine EXIT
+  log "Starting a private dockerd in $ENGINE_DIR ..."
+  dockerd --host "unix://$ENGINE_DIR/docker.sock" --data-root "$ENGINE_DIR/data" \
+    --exec-root "$ENGINE_DIR/exec" --pidfile "$ENGINE_DIR/docker.pid" >"$ENGINE_DIR/dockerd.log" 2>&1 &
+  export DOCKER_HOST="unix://$ENGINE_DIR/docker.sock"
+  for _ in $(seq 1 150); do
+    engine_answers "$DOCKER_HOST" && { log "Engine ready at $DOCKER_HOST"; return 0; }
+    sleep 0.2
+  done
+  log "The private dockerd did not answer within 30 s. Its log:"
+  tail -n 40 "$ENGINE_DIR/dockerd.log" >&2 || true
+  exit 1
+}
+
+install_missing
+if [ -n "${DOCKER_HOST:-}" ] && engine_answers "$DOCKER_HOST"; then
+  log "Using the engine at $DOCKER_HOST"
+else
+  start_private_engine
+fi
+
+results=$(mktemp)
+set +e
+dotnet test DockerOps.sln --blame-hang-timeout 10m "$@" 2>&1 | tee "$results"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line in the form CI reads: the totals over every test assembly.
+awk '/(Passed|Failed)! +- +Failed:/ {
+       for (i = 1; i <= NF; i++) {
+         if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1)
+       }
+     }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$results"
+rm -f "$results"
+exit "$status"

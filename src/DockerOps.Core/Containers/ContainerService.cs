@@ -1,0 +1,209 @@
+using System.Text.RegularExpressions;
+using DockerOps.Core.Access;
+using DockerOps.Core.Common;
+using DockerOps.Core.Engines;
+
+namespace DockerOps.Core.Containers;
+
+/// <summary>
+/// The container use cases. REST, chat and jobs call these with an <see cref="Actor"/>; every
+/// reference is resolved here, and engine refusals come back as <see cref="Error"/> values.
+/// </summary>
+public sealed partial class ContainerService(IEngineRegistry engines)
+{
+    public const int DefaultLogTail = 100;
+    public const int MaxLogTail = 10_000;
+
+    [GeneratedRegex(@"^(SIG)?[A-Z][A-Z0-9+-]*$|^\d{1,2}$")]
+    private static partial Regex SignalPattern();
+
+    public Task<Result<IReadOnlyList<ContainerSummary>>> ListAsync(
+        Actor actor, ContainerQuery query, string? engine, CancellationToken cancellationToken) =>
+        WithEngine(engine, async e => Result(await e.ListContainersAsync(query, cancellationToken)));
+
+    public Task<Result<ContainerDetails>> GetAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
+        WithContainer(engine, reference, cancellationToken, async (e, c) => Result(await e.InspectContainerAsync(c.Id, cancellationToken)));
+
+    public Task<Result<ContainerDetails>> CreateAsync(Actor actor, CreateContainerRequest request, string? engine, CancellationToken cancellationToken)
+    {
+        var spec = request.ToSpec();
+        if (!spec.IsOk)
+            return Task.FromResult<Result<ContainerDetails>>(spec.Error!);
+
+        return WithEngine(engine, async e =>
+        {
+            string id;
+            try
+            {
+                id = await e.CreateContainerAsync(spec.Value, cancellationToken);
+            }
+            catch (EngineNotFoundException ex)
+            {
+                // The engine answers 404 on create for a missing image or network: both are bad input.
+                var field = ex.Message.Contains("network", StringComparison.OrdinalIgnoreCase) ? "networks" : "image";
+                return Error.Invalid(field, ex.Message);
+            }
+
+            if (request.Start == true)
+            {
+                try
+                {
+                    await e.StartContainerAsync(id, cancellationToken);
+                }
+                catch (EngineException)
+                {
+                    // No half-done operations: a container that was asked to run but cannot start is not left behind.
+                    await e.RemoveContainerAsync(id, force: true, removeVolumes: true, CancellationToken.None);
+                    throw;
+                }
+            }
+
+            return Result(await e.InspectContainerAsync(id, cancellationToken));
+        });
+    }
+
+    public Task<Result<ContainerActionResult>> StartAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
+        Act(engine, reference, "start", cancellationToken, (e, c) => e.StartContainerAsync(c.Id, cancellationToken));
+
+    public Task<Result<ContainerActionResult>> StopAsync(Actor actor, string reference, int? timeoutSeconds, string? engine, CancellationToken cancellationToken)
+    {
+        if (timeoutSeconds is < 0 or > 3600)
+            return Task.FromResult<Result<ContainerActionResult>>(Error.Invalid("timeout", "timeout must be between 0 and 3600 seconds."));
+        return Act(engine, reference, "stop", cancellationToken,
+            (e, c) => e.StopContainerAsync(c.Id, Seconds(timeoutSeconds), cancellationToken));
+    }
+
+    public Task<Result<ContainerActionResult>> RestartAsync(Actor actor, string reference, int? timeoutSeconds, string? engine, CancellationToken cancellationToken)
+    {
+        if (timeoutSeconds is < 0 or > 3600)
+            return Task.FromResult<Result<ContainerActionResult>>(Error.Invalid("timeout", "timeout must be between 0 and 3600 seconds."));
+        return Act(engine, reference, "restart", cancellationToken, async (e, c) =>
+        {
+            await e.RestartContainerAsync(c.Id, Seconds(timeoutSeconds), cancellationToken);
+            return true;
+        });
+    }
+
+    public Task<Result<ContainerActionResult>> PauseAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
+        Act(engine, reference, "pause", cancellationToken, async (e, c) =>
+        {
+            if (c.State == ContainerState.Paused)
+                return false;
+            await e.PauseContainerAsync(c.Id, cancellationToken);
+            return true;
+        });
+
+    public Task<Result<ContainerActionResult>> UnpauseAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
+        Act(engine, reference, "unpause", cancellationToken, async (e, c) =>
+        {
+            if (c.State == ContainerState.Running)
+                return false;
+            await e.UnpauseContainerAsync(c.Id, cancellationToken);
+            return true;
+        });
+
+    public Task<Result<ContainerActionResult>> KillAsync(Actor actor, string reference, string? signal, string? engine, CancellationToken cancellationToken)
+    {
+        var chosen = string.IsNullOrWhiteSpace(signal) ? "SIGKILL" : signal.Trim().ToUpperInvariant();
+        if (!SignalPattern().IsMatch(chosen))
+            return Task.FromResult<Result<ContainerActionResult>>(Error.Invalid("signal", $"'{signal}' is not a signal name or number (such as SIGTERM, HUP or 9)."));
+        return Act(engine, reference, "kill", cancellationToken, async (e, c) =>
+        {
+            await e.KillContainerAsync(c.Id, chosen, cancellationToken);
+            return true;
+        });
+    }
+
+    public Task<Result<ContainerActionResult>> RemoveAsync(Actor actor, string reference, bool force, bool removeVolumes, string? engine, CancellationToken cancellationToken) =>
+        WithContainer(engine, reference, cancellationToken, async (e, c) =>
+        {
+            await e.RemoveContainerAsync(c.Id, force, removeVolumes, cancellationToken);
+            return Result(new ContainerActionResult(c.Id, c.Name, "remove", ContainerState.Removing, Changed: true));
+        });
+
+    public Task<Result<ContainerLogs>> OpenLogsAsync(Actor actor, string reference, LogQuery query, string? engine, CancellationToken cancellationToken)
+    {
+        if (query.Tail is < 0 or > MaxLogTail)
+            return Task.FromResult<Result<ContainerLogs>>(Error.Invalid("tail", $"tail must be between 0 and {MaxLogTail}."));
+        if (!query.Stdout && !query.Stderr)
+            return Task.FromResult<Result<ContainerLogs>>(Error.Invalid("stdout", "Ask for at least one of stdout and stderr."));
+        if (query.Since is { } since && query.Until is { } until && until < since)
+            return Task.FromResult<Result<ContainerLogs>>(Error.Invalid("until", "until must not be before since."));
+
+        return WithContainer(engine, reference, cancellationToken, async (e, c) =>
+        {
+            // A TTY container's output is one raw stream; everything else is multiplexed and must be split.
+            var details = await e.InspectContainerAsync(c.Id, cancellationToken);
+            return Result(new ContainerLogs(c, details.Config.Tty, e.ReadLogsAsync(c.Id, details.Config.Tty, query, cancellationToken)));
+        });
+    }
+
+    public Task<Result<ContainerStats>> GetStatsAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
+        WithContainer(engine, reference, cancellationToken, async (e, c) =>
+        {
+            if (c.State is not (ContainerState.Running or ContainerState.Paused or ContainerState.Restarting))
+                return Error.Conflict($"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}; stats exist only while it runs.");
+            return Result(await e.GetStatsAsync(c.Id, cancellationToken));
+        });
+
+    public Task<Result<ContainerHealth>> GetHealthAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
+        WithContainer(engine, reference, cancellationToken, async (e, c) =>
+        {
+            var details = await e.InspectContainerAsync(c.Id, cancellationToken);
+            return Result(new ContainerHealth(details.Id, details.Name, details.State.Status, details.Health));
+        });
+
+    private static TimeSpan? Seconds(int? seconds) => seconds is null ? null : TimeSpan.FromSeconds(seconds.Value);
+
+    private static Result<T> Result<T>(T value) => value;
+
+    private Task<Result<ContainerActionResult>> Act(
+        string? engine, string reference, string action, CancellationToken cancellationToken,
+        Func<IContainerEngine, ContainerSummary, Task<bool>> perform) =>
+        WithContainer(engine, reference, cancellationToken, async (e, c) =>
+        {
+            var changed = await perform(e, c);
+            var after = await e.InspectContainerAsync(c.Id, cancellationToken);
+            return Result(new ContainerActionResult(c.Id, c.Name, action, after.State.Status, changed));
+        });
+
+    private Task<Result<T>> WithContainer<T>(
+        string? engine, string reference, CancellationToken cancellationToken,
+        Func<IContainerEngine, ContainerSummary, Task<Result<T>>> use) =>
+        WithEngine(engine, async e =>
+        {
+            var all = await e.ListContainersAsync(new ContainerQuery(All: true), cancellationToken);
+            var resolved = ContainerReferences.Resolve(reference, all);
+            return resolved.IsOk ? await use(e, resolved.Value) : resolved.Error!;
+        });
+
+    /// <summary>Finds the engine and turns the engine's expected refusals into values; the rest propagate.</summary>
+    private async Task<Result<T>> WithEngine<T>(string? engineName, Func<IContainerEngine, Task<Result<T>>> use)
+    {
+        var name = string.IsNullOrWhiteSpace(engineName) ? engines.DefaultName : engineName;
+        var engine = engines.Find(name);
+        if (engine is null)
+            return Error.NotFound($"No engine is named '{name}'. Known engines: {string.Join(", ", engines.Names)}.");
+
+        try
+        {
+            return await use(engine);
+        }
+        catch (EngineNotFoundException ex)
+        {
+            return Error.NotFound(ex.Message);
+        }
+        catch (EngineConflictException ex)
+        {
+            return Error.Conflict(ex.Message);
+        }
+        catch (EngineBadRequestException ex)
+        {
+            return new Error(ErrorKind.Invalid, "Rejected by the engine", ex.Message);
+        }
+    }
+}
+
+public sealed record ContainerLogs(ContainerSummary Container, bool Tty, IAsyncEnumerable<LogChunk> Chunks);
+
+public sealed record ContainerHealth(string Id, string Name, ContainerState State, HealthReport Health);

@@ -1,0 +1,29 @@
+using DockerOps.Core.Engines;
+
+namespace DockerOps.Docker;
+
+/// <summary>The configured engines by name; the default one is <c>local</c> unless configured otherwise.</summary>
+public sealed class DockerEngineRegistry : IEngineRegistry, IDisposable
+{
+    private readonly Dictionary<string, DockerContainerEngine> _engines;
+
+    public DockerEngineRegistry(string defaultName, IEnumerable<DockerEngineSettings> engines)
+    {
+        _engines = engines.ToDictionary(e => e.Name, e => new DockerContainerEngine(e), StringComparer.OrdinalIgnoreCase);
+        if (!_engines.ContainsKey(defaultName))
+            throw new ArgumentException($"The default engine '{defaultName}' is not among the configured engines.", nameof(defaultName));
+        DefaultName = defaultName;
+    }
+
+    public string DefaultName { get; }
+
+    public IReadOnlyCollection<string> Names => _engines.Keys;
+
+    public IContainerEngine? Find(string name) => _engines.GetValueOrDefault(name);
+
+    public void Dispose()
+    {
+        foreach (var engine in _engines.Values)
+            engine.Dispose();
+    }
+}
