@@ -1,3 +1,4 @@
+using DockerOps.Core.Access;
 using DockerOps.Core.Containers;
 using DockerOps.Core.Engines;
 using DockerOps.Docker;
@@ -74,6 +75,8 @@ public static class EngineSetup
     public static IServiceCollection AddApplicationServices(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IAuditTrail, InMemoryAuditTrail>();
+        services.AddSingleton<ActionGate>();
         services.AddSingleton<ContainerService>();
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DockerOps.Core.Access;
 using DockerOps.Core.Common;
 using DockerOps.Core.Engines;
 using Microsoft.AspNetCore.Diagnostics;
@@ -126,6 +127,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
         {
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status400BadRequest => ErrorHandling.DescribeBadRequest(bad).ToProblemDetails(),
             BadHttpRequestException bad => Problem(bad.StatusCode, bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request", bad.Message),
+            AuditUnavailableException => Problem(StatusCodes.Status503ServiceUnavailable, "Audit store unavailable", "The action was not performed because it could not be recorded."),
             EngineUnavailableException e => Problem(StatusCodes.Status503ServiceUnavailable, "Engine unavailable", e.Message),
             EngineTimeoutException e => Problem(StatusCodes.Status504GatewayTimeout, "Engine timeout", e.Message),
             EngineFailureException e => Problem(StatusCodes.Status502BadGateway, "Engine failure", e.Message),

@@ -11,7 +11,10 @@ public enum Channel
 }
 
 /// <summary>
-/// Who is acting, through which channel. REST, chat and jobs all build one of these and hand it to
-/// the same use cases, which decide what is allowed and record what was done.
+/// Who is acting, through which channel, with which role and scope. REST, chat and jobs each turn
+/// their caller into one of these and hand it to the same use cases, which decide and record.
 /// </summary>
-public sealed record Actor(string Id, string DisplayName, Channel Channel);
+public sealed record Actor(string Id, string DisplayName, Channel Channel, Role Role, AccessScope Scope)
+{
+    public bool May(Permission permission) => Role.Allows(permission);
+}

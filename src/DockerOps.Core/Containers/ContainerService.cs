@@ -9,7 +9,7 @@ namespace DockerOps.Core.Containers;
 /// The container use cases. REST, chat and jobs call these with an <see cref="Actor"/>; every
 /// reference is resolved here, and engine refusals come back as <see cref="Error"/> values.
 /// </summary>
-public sealed partial class ContainerService(IEngineRegistry engines)
+public sealed partial class ContainerService(IEngineRegistry engines, ActionGate gate)
 {
     public const int DefaultLogTail = 100;
     public const int MaxLogTail = 10_000;
@@ -17,59 +17,85 @@ public sealed partial class ContainerService(IEngineRegistry engines)
     [GeneratedRegex(@"^(SIG)?[A-Z][A-Z0-9+-]*$|^\d{1,2}$")]
     private static partial Regex SignalPattern();
 
-    public Task<Result<IReadOnlyList<ContainerSummary>>> ListAsync(
-        Actor actor, ContainerQuery query, string? engine, CancellationToken cancellationToken) =>
-        WithEngine(engine, async e => Result(await e.ListContainersAsync(query, cancellationToken)));
-
-    public Task<Result<ContainerDetails>> GetAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
-        WithContainer(engine, reference, cancellationToken, async (e, c) => Result(await e.InspectContainerAsync(c.Id, cancellationToken)));
-
-    public Task<Result<ContainerDetails>> CreateAsync(Actor actor, CreateContainerRequest request, string? engine, CancellationToken cancellationToken)
+    public async Task<Result<IReadOnlyList<ContainerSummary>>> ListAsync(
+        Actor actor, ContainerQuery query, string? engine, CancellationToken cancellationToken)
     {
-        var spec = request.ToSpec();
-        if (!spec.IsOk)
-            return Task.FromResult<Result<ContainerDetails>>(spec.Error!);
-
-        return WithEngine(engine, async e =>
+        if (await gate.AuthorizeReadAsync(actor, Permission.ContainersRead, "container.list", cancellationToken) is { } denied)
+            return denied;
+        return await WithEngine(engine, async e =>
         {
-            string id;
-            try
-            {
-                id = await e.CreateContainerAsync(spec.Value, cancellationToken);
-            }
-            catch (EngineNotFoundException ex)
-            {
-                // The engine answers 404 on create for a missing image or network: both are bad input.
-                var field = ex.Message.Contains("network", StringComparison.OrdinalIgnoreCase) ? "networks" : "image";
-                return Error.Invalid(field, ex.Message);
-            }
-
-            if (request.Start == true)
-            {
-                try
-                {
-                    await e.StartContainerAsync(id, cancellationToken);
-                }
-                catch (EngineException)
-                {
-                    // No half-done operations: a container that was asked to run but cannot start is not left behind.
-                    await e.RemoveContainerAsync(id, force: true, removeVolumes: true, CancellationToken.None);
-                    throw;
-                }
-            }
-
-            return Result(await e.InspectContainerAsync(id, cancellationToken));
+            var all = await e.ListContainersAsync(query, cancellationToken);
+            return Result<IReadOnlyList<ContainerSummary>>(actor.Scope.IsUnrestricted ? all : all.Where(actor.Scope.Includes).ToList());
         });
     }
 
+    public Task<Result<ContainerDetails>> GetAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
+        Read(actor, "container.inspect", engine, reference, cancellationToken, async (e, c) => Result(await e.InspectContainerAsync(c.Id, cancellationToken)));
+
+    public Task<Result<ContainerDetails>> CreateAsync(Actor actor, CreateContainerRequest request, string? engine, CancellationToken cancellationToken)
+    {
+        var parameters = new Dictionary<string, string?>
+        {
+            ["name"] = request.Name,
+            ["image"] = request.Image,
+            ["start"] = request.Start?.ToString(),
+            // Names only: environment values often carry secrets and are never recorded.
+            ["env"] = request.Env is null ? null : string.Join(",", request.Env.Keys),
+            ["privileged"] = request.Privileged?.ToString(),
+            ["capAdd"] = request.CapAdd is null ? null : string.Join(",", request.CapAdd),
+        };
+        return gate.RunAsync(actor, Permission.ContainersCreate, "container.create", parameters, audit =>
+        {
+            var spec = request.ToSpec();
+            if (!spec.IsOk)
+                return Task.FromResult<Result<ContainerDetails>>(spec.Error!);
+
+            return WithEngine(engine, async e =>
+            {
+                audit.Engine = e.Name;
+                audit.TargetName = spec.Value.Name;
+                string id;
+                try
+                {
+                    id = await e.CreateContainerAsync(spec.Value, cancellationToken);
+                }
+                catch (EngineNotFoundException ex)
+                {
+                    // The engine answers 404 on create for a missing image or network: both are bad input.
+                    var field = ex.Message.Contains("network", StringComparison.OrdinalIgnoreCase) ? "networks" : "image";
+                    return Error.Invalid(field, ex.Message);
+                }
+
+                audit.TargetId = id;
+                if (request.Start == true)
+                {
+                    try
+                    {
+                        await e.StartContainerAsync(id, cancellationToken);
+                    }
+                    catch (EngineException)
+                    {
+                        // No half-done operations: a container that was asked to run but cannot start is not left behind.
+                        await e.RemoveContainerAsync(id, force: true, removeVolumes: true, CancellationToken.None);
+                        throw;
+                    }
+                }
+
+                var details = await e.InspectContainerAsync(id, cancellationToken);
+                audit.TargetName = details.Name;
+                return Result(details);
+            });
+        }, cancellationToken);
+    }
+
     public Task<Result<ContainerActionResult>> StartAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
-        Act(engine, reference, "start", cancellationToken, (e, c) => e.StartContainerAsync(c.Id, cancellationToken));
+        Act(actor, "start", engine, reference, null, cancellationToken, (e, c) => e.StartContainerAsync(c.Id, cancellationToken));
 
     public Task<Result<ContainerActionResult>> StopAsync(Actor actor, string reference, int? timeoutSeconds, string? engine, CancellationToken cancellationToken)
     {
         if (timeoutSeconds is < 0 or > 3600)
             return Task.FromResult<Result<ContainerActionResult>>(Error.Invalid("timeout", "timeout must be between 0 and 3600 seconds."));
-        return Act(engine, reference, "stop", cancellationToken,
+        return Act(actor, "stop", engine, reference, new() { ["timeout"] = timeoutSeconds?.ToString() }, cancellationToken,
             (e, c) => e.StopContainerAsync(c.Id, Seconds(timeoutSeconds), cancellationToken));
     }
 
@@ -77,7 +103,7 @@ public sealed partial class ContainerService(IEngineRegistry engines)
     {
         if (timeoutSeconds is < 0 or > 3600)
             return Task.FromResult<Result<ContainerActionResult>>(Error.Invalid("timeout", "timeout must be between 0 and 3600 seconds."));
-        return Act(engine, reference, "restart", cancellationToken, async (e, c) =>
+        return Act(actor, "restart", engine, reference, new() { ["timeout"] = timeoutSeconds?.ToString() }, cancellationToken, async (e, c) =>
         {
             await e.RestartContainerAsync(c.Id, Seconds(timeoutSeconds), cancellationToken);
             return true;
@@ -85,7 +111,7 @@ public sealed partial class ContainerService(IEngineRegistry engines)
     }
 
     public Task<Result<ContainerActionResult>> PauseAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
-        Act(engine, reference, "pause", cancellationToken, async (e, c) =>
+        Act(actor, "pause", engine, reference, null, cancellationToken, async (e, c) =>
         {
             if (c.State == ContainerState.Paused)
                 return false;
@@ -94,7 +120,7 @@ public sealed partial class ContainerService(IEngineRegistry engines)
         });
 
     public Task<Result<ContainerActionResult>> UnpauseAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
-        Act(engine, reference, "unpause", cancellationToken, async (e, c) =>
+        Act(actor, "unpause", engine, reference, null, cancellationToken, async (e, c) =>
         {
             if (c.State == ContainerState.Running)
                 return false;
@@ -107,7 +133,7 @@ public sealed partial class ContainerService(IEngineRegistry engines)
         var chosen = string.IsNullOrWhiteSpace(signal) ? "SIGKILL" : signal.Trim().ToUpperInvariant();
         if (!SignalPattern().IsMatch(chosen))
             return Task.FromResult<Result<ContainerActionResult>>(Error.Invalid("signal", $"'{signal}' is not a signal name or number (such as SIGTERM, HUP or 9)."));
-        return Act(engine, reference, "kill", cancellationToken, async (e, c) =>
+        return Act(actor, "kill", engine, reference, new() { ["signal"] = chosen }, cancellationToken, async (e, c) =>
         {
             await e.KillContainerAsync(c.Id, chosen, cancellationToken);
             return true;
@@ -115,11 +141,14 @@ public sealed partial class ContainerService(IEngineRegistry engines)
     }
 
     public Task<Result<ContainerActionResult>> RemoveAsync(Actor actor, string reference, bool force, bool removeVolumes, string? engine, CancellationToken cancellationToken) =>
-        WithContainer(engine, reference, cancellationToken, async (e, c) =>
-        {
-            await e.RemoveContainerAsync(c.Id, force, removeVolumes, cancellationToken);
-            return Result(new ContainerActionResult(c.Id, c.Name, "remove", ContainerState.Removing, Changed: true));
-        });
+        gate.RunAsync(actor, Permission.ContainersRemove, "container.remove",
+            new Dictionary<string, string?> { ["force"] = force.ToString(), ["volumes"] = removeVolumes.ToString() },
+            audit => WithContainer(actor, engine, reference, audit, cancellationToken, async (e, c) =>
+            {
+                await e.RemoveContainerAsync(c.Id, force, removeVolumes, cancellationToken);
+                return Result(new ContainerActionResult(c.Id, c.Name, "remove", ContainerState.Removing, Changed: true));
+            }),
+            cancellationToken);
 
     public Task<Result<ContainerLogs>> OpenLogsAsync(Actor actor, string reference, LogQuery query, string? engine, CancellationToken cancellationToken)
     {
@@ -130,7 +159,7 @@ public sealed partial class ContainerService(IEngineRegistry engines)
         if (query.Since is { } since && query.Until is { } until && until < since)
             return Task.FromResult<Result<ContainerLogs>>(Error.Invalid("until", "until must not be before since."));
 
-        return WithContainer(engine, reference, cancellationToken, async (e, c) =>
+        return Read(actor, "container.logs", engine, reference, cancellationToken, async (e, c) =>
         {
             // A TTY container's output is one raw stream; everything else is multiplexed and must be split.
             var details = await e.InspectContainerAsync(c.Id, cancellationToken);
@@ -139,7 +168,7 @@ public sealed partial class ContainerService(IEngineRegistry engines)
     }
 
     public Task<Result<ContainerStats>> GetStatsAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
-        WithContainer(engine, reference, cancellationToken, async (e, c) =>
+        Read(actor, "container.stats", engine, reference, cancellationToken, async (e, c) =>
         {
             if (c.State is not (ContainerState.Running or ContainerState.Paused or ContainerState.Restarting))
                 return Error.Conflict($"Container '{c.Name}' is {c.State.ToString().ToLowerInvariant()}; stats exist only while it runs.");
@@ -147,7 +176,7 @@ public sealed partial class ContainerService(IEngineRegistry engines)
         });
 
     public Task<Result<ContainerHealth>> GetHealthAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
-        WithContainer(engine, reference, cancellationToken, async (e, c) =>
+        Read(actor, "container.health", engine, reference, cancellationToken, async (e, c) =>
         {
             var details = await e.InspectContainerAsync(c.Id, cancellationToken);
             return Result(new ContainerHealth(details.Id, details.Name, details.State.Status, details.Health));
@@ -157,24 +186,42 @@ public sealed partial class ContainerService(IEngineRegistry engines)
 
     private static Result<T> Result<T>(T value) => value;
 
-    private Task<Result<ContainerActionResult>> Act(
-        string? engine, string reference, string action, CancellationToken cancellationToken,
-        Func<IContainerEngine, ContainerSummary, Task<bool>> perform) =>
-        WithContainer(engine, reference, cancellationToken, async (e, c) =>
-        {
-            var changed = await perform(e, c);
-            var after = await e.InspectContainerAsync(c.Id, cancellationToken);
-            return Result(new ContainerActionResult(c.Id, c.Name, action, after.State.Status, changed));
-        });
+    private async Task<Result<T>> Read<T>(
+        Actor actor, string action, string? engine, string reference, CancellationToken cancellationToken,
+        Func<IContainerEngine, ContainerSummary, Task<Result<T>>> use)
+    {
+        if (await gate.AuthorizeReadAsync(actor, Permission.ContainersRead, action, cancellationToken) is { } denied)
+            return denied;
+        return await WithContainer(actor, engine, reference, new AuditContext(), cancellationToken, use);
+    }
 
+    private Task<Result<ContainerActionResult>> Act(
+        Actor actor, string action, string? engine, string reference, Dictionary<string, string?>? parameters,
+        CancellationToken cancellationToken, Func<IContainerEngine, ContainerSummary, Task<bool>> perform) =>
+        gate.RunAsync(actor, Permission.ContainersOperate, $"container.{action}", parameters, audit =>
+            WithContainer(actor, engine, reference, audit, cancellationToken, async (e, c) =>
+            {
+                var changed = await perform(e, c);
+                var after = await e.InspectContainerAsync(c.Id, cancellationToken);
+                return Result(new ContainerActionResult(c.Id, c.Name, action, after.State.Status, changed));
+            }),
+            cancellationToken);
+
+    /// <summary>Resolves the reference among the containers the actor may see; the rest do not exist for it.</summary>
     private Task<Result<T>> WithContainer<T>(
-        string? engine, string reference, CancellationToken cancellationToken,
+        Actor actor, string? engine, string reference, AuditContext audit, CancellationToken cancellationToken,
         Func<IContainerEngine, ContainerSummary, Task<Result<T>>> use) =>
         WithEngine(engine, async e =>
         {
+            audit.Engine = e.Name;
             var all = await e.ListContainersAsync(new ContainerQuery(All: true), cancellationToken);
-            var resolved = ContainerReferences.Resolve(reference, all);
-            return resolved.IsOk ? await use(e, resolved.Value) : resolved.Error!;
+            var visible = actor.Scope.IsUnrestricted ? all : all.Where(actor.Scope.Includes).ToList();
+            var resolved = ContainerReferences.Resolve(reference, visible);
+            if (!resolved.IsOk)
+                return resolved.Error!;
+            audit.TargetId = resolved.Value.Id;
+            audit.TargetName = resolved.Value.Name;
+            return await use(e, resolved.Value);
         });
 
     /// <summary>Finds the engine and turns the engine's expected refusals into values; the rest propagate.</summary>
