@@ -4,6 +4,7 @@ using DockerOps.Api.Setup;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddObservability();
 builder.Services.AddDockerEngines(builder.Configuration);
 builder.Services.AddApplicationServices();
 builder.Services.AddApiErrorHandling();
@@ -16,6 +17,7 @@ app.UseApiErrorHandling();
 app.UseApiDocumentation();
 
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 var api = app.MapGroup("/api/v1");
 api.MapContainers();
 
