@@ -1,6 +1,10 @@
+using DockerOps.Api.Cli;
 using DockerOps.Api.Containers;
 using DockerOps.Api.Health;
 using DockerOps.Api.Setup;
+
+if (HealthProbeCommand.Matches(args))
+    return await HealthProbeCommand.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,6 +26,7 @@ var api = app.MapGroup("/api/v1");
 api.MapContainers();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to the test host.</summary>
 public partial class Program;
