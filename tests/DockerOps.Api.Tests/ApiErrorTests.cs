@@ -109,7 +109,74 @@ public sealed class ApiErrorTests(DockerOpsApp app) : IClassFixture<DockerOpsApp
             start = true,
         })).AssertProblemAsync(400);
 
+        Assert.Equal("command", (string?)problem["field"]);
         Assert.Contains("/nope", (string?)problem["detail"]);
+        await AssertNothingLeftAsync(name);
+    }
+
+    [Fact]
+    public async Task A_user_the_image_does_not_know_is_a_bad_request_naming_user_and_leaves_nothing_behind()
+    {
+        var name = TestContainers.UniqueName("who");
+
+        var problem = await (await _client.PostJsonAsync("/api/v1/containers", new
+        {
+            name,
+            image = TestEngine.Image,
+            command = new[] { "sleep", "3600" },
+            user = "nosuchuser",
+            labels = TestContainers.Labels(),
+            start = true,
+        })).AssertProblemAsync(400);
+
+        Assert.Equal("user", (string?)problem["field"]);
+        Assert.Contains("nosuchuser", (string?)problem["detail"]);
+        await AssertNothingLeftAsync(name);
+    }
+
+    [Fact]
+    public async Task Publishing_a_host_port_that_is_taken_is_a_conflict_and_leaves_nothing_behind()
+    {
+        var first = await (await _client.PostJsonAsync("/api/v1/containers", new
+        {
+            name = TestContainers.UniqueName("port"),
+            image = TestEngine.Image,
+            command = new[] { "sleep", "3600" },
+            labels = TestContainers.Labels(),
+            ports = new[] { new { hostIp = "127.0.0.1", containerPort = 80 } },
+            start = true,
+        })).AssertOkJsonAsync(201);
+        var taken = (int)first["ports"]![0]!["hostPort"]!;
+        var name = TestContainers.UniqueName("port");
+
+        var problem = await (await _client.PostJsonAsync("/api/v1/containers", new
+        {
+            name,
+            image = TestEngine.Image,
+            command = new[] { "sleep", "3600" },
+            labels = TestContainers.Labels(),
+            ports = new[] { new { hostIp = "127.0.0.1", hostPort = taken, containerPort = 80 } },
+            start = true,
+        })).AssertProblemAsync(409);
+
+        Assert.Contains("port is already allocated", (string?)problem["detail"]);
+        await AssertNothingLeftAsync(name);
+    }
+
+    [Fact]
+    public async Task An_image_without_a_default_command_needs_one_and_the_field_is_named()
+    {
+        var problem = await (await _client.PostJsonAsync("/api/v1/containers", new
+        {
+            image = TestEngine.Image,
+            labels = TestContainers.Labels(),
+        })).AssertProblemAsync(400);
+
+        Assert.Equal("command", (string?)problem["field"]);
+    }
+
+    private async Task AssertNothingLeftAsync(string name)
+    {
         await (await _client.GetAsync($"/api/v1/containers/{name}")).AssertProblemAsync(404);
         using var docker = TestEngine.CreateClient();
         var left = await docker.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters

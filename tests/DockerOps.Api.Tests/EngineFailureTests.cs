@@ -61,6 +61,15 @@ public sealed class MissingEngineApp() : DockerOpsApp(new Dictionary<string, str
     ["Docker:CallTimeoutSeconds"] = "5",
 })
 {
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        // Pay for the first call's loading and JIT here, so that the tests time the failure itself.
+        using var client = CreateClient();
+        await client.GetAsync("/readyz");
+        await client.GetAsync("/api/v1/containers");
+    }
+
     private static int ClosedPort()
     {
         // Bind and release a port: for the rest of the test nothing listens there.

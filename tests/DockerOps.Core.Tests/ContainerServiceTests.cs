@@ -73,12 +73,23 @@ public sealed class ContainerServiceTests
         var result = await _service.CreateAsync(Admin, request, null, default);
 
         Assert.False(result.IsOk);
-        Assert.Equal(ErrorKind.Invalid, result.Error!.Kind);
+        Assert.Equal((ErrorKind.Invalid, "command"), (result.Error!.Kind, result.Error.Field));
         Assert.Contains("/nope", result.Error.Detail);
         Assert.Empty(_engine.Containers);
         Assert.Equal(["create", "start", "remove"], _engine.Calls);
         var record = Assert.Single(_audit.Records);
         Assert.Equal(("container.create", AuditOutcome.Failed), (record.Action, record.Outcome));
+    }
+
+    [Fact]
+    public async Task A_start_refused_for_an_unknown_user_names_the_user_field()
+    {
+        _engine.StartFailure = "unable to find user nosuchuser: no matching entries in passwd file";
+
+        var result = await _service.CreateAsync(Admin, new CreateContainerRequest { Image = "busybox", User = "nosuchuser", Start = true }, null, default);
+
+        Assert.Equal((ErrorKind.Invalid, "user"), (result.Error?.Kind, result.Error?.Field));
+        Assert.Empty(_engine.Containers);
     }
 
     [Fact]
