@@ -64,6 +64,18 @@ public sealed class ContainerLogsTests(DockerOpsApp app) : IClassFixture<DockerO
     }
 
     [Fact]
+    public async Task Until_keeps_only_output_written_before_that_point()
+    {
+        var name = await StartWritingAsync("echo early", expected: "early");
+
+        Assert.Equal("", await LogsAsync(name, "until=1h"));
+        var future = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        Assert.Equal("early\n", await LogsAsync(name, $"since=1h&until={future}"));
+        var problem = await (await _client.GetAsync($"/api/v1/containers/{name}/logs?since=10m&until=1h")).AssertProblemAsync(400);
+        Assert.Equal("until", (string?)problem["field"]);
+    }
+
+    [Fact]
     public async Task Timestamps_prefix_each_line_with_the_engines_time()
     {
         var name = await StartWritingAsync("echo out; echo err >&2");
