@@ -67,6 +67,9 @@ internal sealed class EngineCalls(string engine)
                     404 => new EngineNotFoundException(engine, message, ex),
                     409 or 304 => new EngineConflictException(engine, message, ex),
                     400 => new EngineBadRequestException(engine, message, ex),
+                    // The engine answers 500 for some refusals that are about the request, not the engine.
+                    500 when IsPortInUse(message) => new EngineConflictException(engine, message, ex),
+                    500 when message.StartsWith("unable to find user", StringComparison.Ordinal) => new EngineBadRequestException(engine, message, ex),
                     _ => new EngineFailureException(engine, $"The engine '{engine}' failed '{operation}' ({(int)api.StatusCode}): {message}", (int)api.StatusCode, ex),
                 };
             case HttpRequestException or SocketException or IOException when IsConnectFailure(ex):
@@ -77,6 +80,10 @@ internal sealed class EngineCalls(string engine)
                 return null;
         }
     }
+
+    private static bool IsPortInUse(string message) =>
+        message.Contains("port is already allocated", StringComparison.Ordinal) ||
+        message.Contains("address already in use", StringComparison.Ordinal);
 
     private static bool IsConnectFailure(Exception ex)
     {

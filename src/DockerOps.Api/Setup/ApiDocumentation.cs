@@ -29,7 +29,23 @@ public static class ApiDocumentation
                 return Task.CompletedTask;
             });
             options.AddSchemaTransformer(DescribeProblemExtensions);
+            options.AddSchemaTransformer(DescribeDurations);
         });
+
+    /// <summary>Durations go over the wire as the docker CLI writes them (DockerDurationJsonConverter); say so in the schema.</summary>
+    private static Task DescribeDurations(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (type == typeof(TimeSpan) || type == typeof(TimeSpan?))
+        {
+            schema.Type = type == typeof(TimeSpan) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+            schema.Format = null;
+            schema.Pattern = null;
+            schema.Description ??= "A duration as the docker CLI writes it, such as 1s or 1m30s.";
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <summary>Our problems carry RFC 9457 extension members; the contract lists them and allows others.</summary>
     private static Task DescribeProblemExtensions(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)

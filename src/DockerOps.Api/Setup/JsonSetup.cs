@@ -10,6 +10,7 @@ public static class JsonSetup
         {
             // Enums as the engine and the docker CLI spell them: "running", "unhealthy".
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+            options.SerializerOptions.Converters.Add(new DockerDurationJsonConverter());
             // A misspelt field must not be silently ignored: it is a 400 that names it.
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
