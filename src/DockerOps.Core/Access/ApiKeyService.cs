@@ -139,11 +139,13 @@ public sealed partial class ApiKeyService(IApiKeyStore store, ActionGate gate, T
                     return Ok(BootstrapOutcome.Rotated);
                 }
 
-                var name = id == ApiKeySecrets.BootstrapId ? BootstrapName : $"{BootstrapName}-{id}";
-                var record = new ApiKey(id, name, Role.Admin, AccessScope.Unrestricted, clock.GetUtcNow(), null, null, null);
+                // A bootstrap key with a new id replaces the previous one rather than adding a second admin.
+                foreach (var previous in (await store.ListAsync(cancellationToken)).Where(k => k.Name == BootstrapName && k.Revoked is null))
+                    await store.RevokeAsync(previous.Id, clock.GetUtcNow(), cancellationToken);
+                var record = new ApiKey(id, BootstrapName, Role.Admin, AccessScope.Unrestricted, clock.GetUtcNow(), null, null, null);
                 return await store.AddAsync(record, hash, cancellationToken)
                     ? Ok(BootstrapOutcome.Created)
-                    : Error.Conflict($"An active key is already named '{name}'.");
+                    : Error.Conflict($"An active key is already named '{BootstrapName}'.");
             }, cancellationToken);
         return result.IsOk ? result.Value : throw new InvalidOperationException(result.Error!.Detail);
     }
