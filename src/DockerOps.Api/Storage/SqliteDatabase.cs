@@ -50,6 +50,14 @@ public sealed class SqliteDatabase(string path, TimeSpan busyTimeout, string sch
                     Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
+            // An empty file made owner-only before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
+            if (!File.Exists(Path) && !OperatingSystem.IsWindows())
+            {
+                await using (new FileStream(Path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+                {
+                }
+            }
+
             await using (var connection = new SqliteConnection(ConnectionString))
             {
                 await connection.OpenAsync(cancellationToken);
@@ -58,8 +66,6 @@ public sealed class SqliteDatabase(string path, TimeSpan busyTimeout, string sch
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            if (!OperatingSystem.IsWindows())
-                File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             _ready = true;
         }
         finally
