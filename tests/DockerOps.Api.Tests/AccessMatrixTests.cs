@@ -74,6 +74,21 @@ public sealed class AccessMatrixTests(DockerOpsApp app) : IClassFixture<DockerOp
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }
 
+    [Fact]
+    public async Task The_openapi_document_is_public_and_states_each_operations_key_schemes_and_permission()
+    {
+        using var anonymous = app.CreateAnonymousClient();
+
+        var document = await (await anonymous.GetAsync("/openapi/v1.json")).AssertOkJsonAsync();
+
+        Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["Bearer"]!["scheme"]);
+        Assert.Equal("X-Api-Key", (string?)document["components"]!["securitySchemes"]!["ApiKey"]!["name"]);
+        var stop = document["paths"]!["/api/v1/containers/{ref}/stop"]!["post"]!;
+        Assert.Contains("role operator or above", (string?)stop["description"]);
+        Assert.NotEmpty(stop["security"]!.AsArray());
+        Assert.Null(document["paths"]!["/healthz"]!["get"]!["security"]);
+    }
+
     private static int Expected(EndpointUnderTest endpoint, Caller caller)
     {
         if (endpoint.Anonymous)

@@ -41,6 +41,7 @@ public static class Authentication
 
             options.FallbackPolicy = new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build();
         });
+        services.AddApiKeyDocumentation();
         return services;
     }
 
