@@ -81,6 +81,9 @@ public sealed class AuditTests(DockerOpsApp app) : IClassFixture<DockerOpsApp>, 
         Assert.True((bool)verified["intact"]!);
         Assert.True((long)verified["recordsChecked"]! >= 2);
         Assert.Null(verified["firstBrokenSequence"]);
+        var newest = (await (await _admin.GetAsync("/api/v1/audit?limit=1")).AssertOkJsonAsync())["records"]![0]!;
+        Assert.True((long)verified["lastSequence"]! <= (long)newest["sequence"]! && (long)verified["lastSequence"]! >= 2);
+        Assert.Matches("^[0-9a-f]{64}$", (string?)verified["lastHash"]);
 
         var page = await (await _admin.GetAsync("/api/v1/audit?action=container.*&limit=1")).AssertOkJsonAsync();
         Assert.Single(page["records"]!.AsArray());

@@ -155,13 +155,13 @@ public sealed class SqliteAuditTrail(SqliteDatabase database) : IAuditTrail, IAu
             else if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(row.ComputeHash()), Encoding.ASCII.GetBytes(row.Hash)))
                 problem = "its content does not match its hash (the record was edited)";
             if (problem is not null)
-                return new AuditVerification(false, checkedCount, row.Sequence, $"Record {row.Sequence}: {problem}.");
+                return new AuditVerification(false, checkedCount, row.Sequence, $"Record {row.Sequence}: {problem}.", previousSequence, previousHash);
             checkedCount++;
             previousSequence = row.Sequence;
             previousHash = row.Hash;
         }
 
-        return new AuditVerification(true, checkedCount, null, null);
+        return new AuditVerification(true, checkedCount, null, null, previousSequence, previousHash);
     }
 
     private static string Filter(SqliteCommand command, AuditQuery query)

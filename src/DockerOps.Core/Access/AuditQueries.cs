@@ -22,8 +22,12 @@ public sealed record ChainedAuditRecord(long Sequence, AuditRecord Record, strin
 
 public sealed record AuditPage(IReadOnlyList<ChainedAuditRecord> Records, long Total, int Offset, int Limit);
 
-/// <summary>The result of walking the chain: intact, or the first record that does not fit and why.</summary>
-public sealed record AuditVerification(bool Intact, long RecordsChecked, long? FirstBrokenSequence, string? Problem);
+/// <summary>
+/// The result of walking the chain: intact, or the first record that does not fit and why. The chain
+/// cannot show records cut from its end, so <see cref="LastSequence"/> and <see cref="LastHash"/> are
+/// there to be copied elsewhere from time to time: a later head that does not extend them gives that away.
+/// </summary>
+public sealed record AuditVerification(bool Intact, long RecordsChecked, long? FirstBrokenSequence, string? Problem, long LastSequence, string LastHash);
 
 /// <summary>The reading side of the audit store.</summary>
 public interface IAuditReader
