@@ -4,11 +4,16 @@ using DockerOps.Api.Cli;
 using DockerOps.Api.Containers;
 using DockerOps.Api.Health;
 using DockerOps.Api.Setup;
+using DockerOps.Core.Access;
+
+if (HealthProbeCommand.Matches(args))
+    return await HealthProbeCommand.RunAsync(args);
 
 // `keys create|list|revoke` manages API keys and exits; anything else starts the service.
 var keysCommand = KeysCommand.TryParse(args);
 var builder = WebApplication.CreateBuilder(keysCommand is null ? args : []);
 
+builder.AddObservability();
 builder.Services.AddDockerEngines(builder.Configuration);
 builder.Services.AddApplicationServices();
 builder.Services.AddAccessControl(builder.Configuration);
@@ -31,6 +36,8 @@ app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapHealthEndpoints();
+// Scrapers send a viewer key (Prometheus: authorization.credentials); the numbers describe the fleet.
+app.MapMetricsEndpoint().RequirePermission(Permission.SystemRead);
 var api = app.MapGroup("/api/v1");
 api.MapContainers();
 api.MapKeys();

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DockerOps.Core.Access;
+using DockerOps.Api.Tests.Contract;
 using DockerOps.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -124,6 +125,9 @@ public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
             // A file still held open is reclaimed with the temp folder; the test result does not depend on it.
         }
     }
+
+    /// <summary>A client whose every JSON response is checked against the committed OpenAPI contract (and which sends the admin key).</summary>
+    public new HttpClient CreateClient() => CreateDefaultClient(new ContractCheckingHandler(OpenApiContract.Load()));
 }
 
 /// <summary>Small helpers that keep tests about behaviour rather than plumbing.</summary>

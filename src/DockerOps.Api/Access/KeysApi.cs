@@ -19,14 +19,13 @@ public static class KeysApi
         group.MapDelete("/{id}", Revoke).WithName("RevokeKey").WithSummary("Revoke a key by id or name; it stops working at once.")
             .RequirePermission(Permission.KeysManage);
         group.ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         routes.MapGet("/me", Me).WithTags("Access").WithName("GetMe").WithSummary("The caller's key: name, role, scope and what it may do.")
-            .RequirePermission(Permission.IdentityRead)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .RequirePermission(Permission.IdentityRead);
         return group;
     }
 

@@ -6,6 +6,7 @@ using DockerOps.Api.Setup;
 using DockerOps.Core.Access;
 using DockerOps.Core.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 
 namespace DockerOps.Api.Audit;
 
@@ -16,11 +17,19 @@ public static class AuditApi
     {
         var group = routes.MapGroup("/audit").WithTags("Audit").RequirePermission(Permission.AuditRead);
         group.MapGet("", Search).WithName("SearchAudit").WithSummary("Audit records, newest first, filtered and paged; format=csv exports every match.")
-            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // The same 200 also comes as CSV with format=csv; metadata alone keeps only one content type per status.
+                if (operation.Responses?["200"] is OpenApiResponse ok)
+                {
+                    ok.Content ??= new Dictionary<string, OpenApiMediaType>();
+                    ok.Content["text/csv"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                }
+
+                return Task.CompletedTask;
+            });
         group.MapGet("/verify", Verify).WithName("VerifyAudit").WithSummary("Walks the hash chain and names the first record that does not fit.");
-        group.ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.ProducesProblem(StatusCodes.Status400BadRequest);
         return group;
     }
 
@@ -86,13 +95,14 @@ public static class AuditApi
 
 public sealed record AuditEntry(
     long Sequence, DateTimeOffset Time, string ActorId, string ActorName, Channel Channel, string Action, string? Engine,
-    string? TargetId, string? TargetName, IReadOnlyDictionary<string, string?> Parameters, AuditOutcome Outcome, string? Reason,
+    string? TargetId, string? TargetName, IReadOnlyDictionary<string, string> Parameters, AuditOutcome Outcome, string? Reason,
     long DurationMs, string PreviousHash, string Hash)
 {
     public static AuditEntry From(ChainedAuditRecord chained)
     {
         var r = chained.Record;
-        return new(chained.Sequence, r.Time, r.ActorId, r.ActorName, r.Channel, r.Action, r.Engine, r.TargetId, r.TargetName, r.Parameters,
+        var parameters = r.Parameters.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!);
+        return new(chained.Sequence, r.Time, r.ActorId, r.ActorName, r.Channel, r.Action, r.Engine, r.TargetId, r.TargetName, parameters,
             r.Outcome, r.Reason, (long)r.Duration.TotalMilliseconds, chained.PreviousHash, chained.Hash);
     }
 }

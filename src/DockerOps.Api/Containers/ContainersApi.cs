@@ -23,7 +23,8 @@ public static class ContainersApi
         group.MapGet("/{ref}", Get).WithName("GetContainer").WithSummary("Details of one container: config, state, mounts, networks, health, limits, security.")
             .RequirePermission(Permission.ContainersRead);
         group.MapPost("", Create).WithName("CreateContainer").WithSummary("Create a container, and optionally start it (docker create / docker run).")
-            .RequirePermission(Permission.ContainersCreate);
+            .RequirePermission(Permission.ContainersCreate)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         group.MapPost("/{ref}/start", Start).WithName("StartContainer").WithSummary("Start a container; starting a running one changes nothing.")
             .RequirePermission(Permission.ContainersOperate);
         group.MapPost("/{ref}/stop", Stop).WithName("StopContainer").WithSummary("Stop a container: SIGTERM, then SIGKILL after the timeout.")

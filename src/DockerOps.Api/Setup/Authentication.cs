@@ -5,6 +5,7 @@ using System.Text.Json;
 using DockerOps.Core.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -47,7 +48,16 @@ public static class Authentication
 
     /// <summary>Declares what an endpoint (or a group) needs; the role that grants it comes from Core's table.</summary>
     public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, Permission permission) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(PolicyName(permission)).WithMetadata(new RequiredPermission(permission));
+        builder.RequireAuthorization(PolicyName(permission))
+            .WithMetadata(
+                new RequiredPermission(permission),
+                // Every protected endpoint can refuse the caller or its pace; the contract says so.
+                Problem(StatusCodes.Status401Unauthorized),
+                Problem(StatusCodes.Status403Forbidden),
+                Problem(StatusCodes.Status429TooManyRequests));
+
+    private static ProducesResponseTypeMetadata Problem(int status) =>
+        new(status, typeof(ProblemDetails), ["application/problem+json"]);
 
     public static Role? GetRole(this ClaimsPrincipal user) =>
         user.FindFirst(ClaimTypes.Role)?.Value is { } text && Enum.TryParse<Role>(text, ignoreCase: true, out var role) ? role : null;

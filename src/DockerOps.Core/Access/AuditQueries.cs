@@ -85,10 +85,11 @@ public static class AuditParameters
 
     public const string Redacted = "[redacted]";
 
+    /// <summary>Redacts secrets and leaves out parameters that were not given (null).</summary>
     public static IReadOnlyDictionary<string, string?> Scrub(IReadOnlyDictionary<string, string?> parameters) =>
-        parameters.ToDictionary(
+        parameters.Where(p => p.Value is not null).ToDictionary(
             p => p.Key,
-            p => p.Value is not null && (IsSecretName(p.Key) || LooksLikeKey(p.Value)) ? Redacted : p.Value);
+            p => IsSecretName(p.Key) || LooksLikeKey(p.Value!) ? Redacted : p.Value);
 
     private static bool IsSecretName(string name) =>
         SecretMarkers.Any(marker => name.Contains(marker, StringComparison.OrdinalIgnoreCase));
