@@ -1,9 +1,14 @@
+using DockerOps.Api.Cli;
 using DockerOps.Api.Containers;
 using DockerOps.Api.Health;
 using DockerOps.Api.Setup;
 
+if (HealthProbeCommand.Matches(args))
+    return await HealthProbeCommand.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddObservability();
 builder.Services.AddDockerEngines(builder.Configuration);
 builder.Services.AddApplicationServices();
 builder.Services.AddApiErrorHandling();
@@ -16,10 +21,12 @@ app.UseApiErrorHandling();
 app.UseApiDocumentation();
 
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 var api = app.MapGroup("/api/v1");
 api.MapContainers();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to the test host.</summary>
 public partial class Program;

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using Docker.DotNet;
+using DockerOps.Core.Common;
 using DockerOps.Core.Engines;
 
 namespace DockerOps.Docker;
@@ -16,12 +18,16 @@ internal sealed class EngineCalls(string engine)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await call(deadline.Token).ConfigureAwait(false);
+            var result = await call(deadline.Token).ConfigureAwait(false);
+            DockerOpsMetrics.EngineCall(engine, operation, Stopwatch.GetElapsedTime(started), "ok");
+            return result;
         }
         catch (Exception ex) when (Translate(ex, operation, timeout, deadline.IsCancellationRequested, cancellationToken) is { } translated)
         {
+            DockerOpsMetrics.EngineCall(engine, operation, Stopwatch.GetElapsedTime(started), OutcomeOf(translated));
             throw translated;
         }
     }
@@ -32,6 +38,16 @@ internal sealed class EngineCalls(string engine)
             await call(token).ConfigureAwait(false);
             return true;
         });
+
+    private static string OutcomeOf(Exception translated) => translated switch
+    {
+        EngineUnavailableException => "unavailable",
+        EngineTimeoutException => "timeout",
+        EngineNotFoundException => "not_found",
+        EngineConflictException => "conflict",
+        EngineBadRequestException => "bad_request",
+        _ => "failure",
+    };
 
     /// <summary>Maps a failure; null lets it propagate unchanged (the caller's own cancellation).</summary>
     public Exception? Translate(Exception ex, string operation, TimeSpan timeout, bool deadlinePassed, CancellationToken callerToken)

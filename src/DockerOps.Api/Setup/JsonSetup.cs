@@ -14,5 +14,7 @@ public static class JsonSetup
             // A misspelt field must not be silently ignored: it is a 400 that names it.
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            // Numbers are numbers: "5" for an integer field is a 400, and the contract says so.
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
 }
