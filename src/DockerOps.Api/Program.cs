@@ -1,4 +1,10 @@
 using DockerOps.Api.Containers;
+using DockerOps.Api.EngineSystem;
+using DockerOps.Api.Images;
+using DockerOps.Api.Networks;
+using DockerOps.Api.Posture;
+using DockerOps.Api.Pruning;
+using DockerOps.Api.Volumes;
 using DockerOps.Api.Health;
 using DockerOps.Api.Setup;
 
@@ -18,6 +24,12 @@ app.UseApiDocumentation();
 app.MapHealthEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapContainers();
+api.MapVolumes();
+api.MapNetworks();
+api.MapImages();
+api.MapSystem();
+api.MapPrunes();
+api.MapPosture();
 
 app.Run();
 
