@@ -5,7 +5,7 @@ namespace DockerOps.Core.Networks;
 public sealed record IpamPool(string? Subnet, string? Gateway, string? IpRange);
 
 /// <summary>A container attached to a network, with its addresses on it.</summary>
-public sealed record NetworkEndpoint(ContainerUse Container, string? IPv4Address, string? IPv6Address, string? MacAddress);
+public sealed record NetworkEndpoint(ContainerUse Container, string? Ipv4Address, string? Ipv6Address, string? MacAddress);
 
 /// <summary>A network with its attached containers. <see cref="Predefined"/> marks bridge, host and none, which cannot be removed.</summary>
 public sealed record NetworkInfo(
