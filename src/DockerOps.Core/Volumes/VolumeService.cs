@@ -69,6 +69,8 @@ public sealed partial class VolumeService(IResourceEngineRegistry engines, Actio
                 var volume = await e.Volumes.InspectVolumeAsync(name, cancellationToken);
                 if (volume.InUse && !force)
                     return Error.Conflict($"Volume '{name}' is in use by {Describe(volume.UsedBy, actor)}; remove those first or pass force=true.");
+                if (volume.InUse && volume.UsedBy.VisibleTo(actor).Count < volume.UsedBy.Count)
+                    return Error.Conflict($"Volume '{name}' is in use by containers outside your scope; force cannot remove those.");
                 if (volume.InUse)
                 {
                     // The engine refuses to remove a mounted volume even with force; the containers go first.
