@@ -173,4 +173,30 @@ public sealed class NetworkTests(DockerOpsApp app) : IClassFixture<DockerOpsApp>
         var backendView = await (await _client.GetAsync($"/api/v1/networks/{backend}")).AssertOkJsonAsync();
         Assert.Equal(new[] { api, db }.Order(StringComparer.Ordinal), backendView["containers"]!.AsArray().Select(c => (string)c!["container"]!["name"]!).Order(StringComparer.Ordinal));
     }
+
+    [Theory]
+    [InlineData("macvlan", "macvlan_mode", "bridge")]
+    [InlineData("ipvlan", "ipvlan_mode", "l2")]
+    public async Task A_macvlan_or_ipvlan_network_is_created_on_the_hosts_uplink_with_its_driver_options(string driver, string modeOption, string mode)
+    {
+        // The interface carrying the default route; no container joins the network, so nothing is sent on it.
+        var parent = File.ReadLines("/proc/net/route").Skip(1).Select(l => l.Split('\t')).First(f => f[1] == "00000000")[0];
+        var name = TestContainers.UniqueName(driver);
+        var prefix = RandomSubnetPrefix();
+
+        var created = await (await _client.PostJsonAsync("/api/v1/networks", new
+        {
+            name,
+            driver,
+            subnet = $"{prefix}.0/24",
+            gateway = $"{prefix}.1",
+            labels = TestContainers.Labels(),
+            options = new Dictionary<string, string> { ["parent"] = parent, [modeOption] = mode },
+        })).AssertOkJsonAsync(201);
+
+        Assert.Equal(driver, (string?)created["driver"]);
+        Assert.Equal(parent, (string?)created["options"]!["parent"]);
+        Assert.Equal(mode, (string?)created["options"]![modeOption]);
+        await (await _client.DeleteAsync($"/api/v1/networks/{name}")).AssertOkJsonAsync();
+    }
 }
