@@ -63,9 +63,9 @@ public static class PruneApi
 
 /// <summary>The filters every prune takes, as the docker CLI spells them.</summary>
 public sealed record PruneParameters(
-    [property: Description("true: change nothing, list exactly what would be removed with sizes and the bytes reclaimable.")] bool? DryRun,
-    [property: Description("Only objects created before this: a duration back from now (24h), an RFC 3339 time or Unix seconds.")] string? Until,
+    [property: Description("true: change nothing, list exactly what would be removed with sizes and the bytes reclaimable.")][property: FromQuery(Name = "dryRun")] bool? DryRun,
+    [property: Description("Only objects created before this: a duration back from now (24h), an RFC 3339 time or Unix seconds.")][property: FromQuery(Name = "until")] string? Until,
     [property: Description("Only objects with this label, 'key' or 'key=value'; repeat for several (all must match).")][property: FromQuery(Name = "label")] string[]? Label,
     [property: Description("Never objects with this label, 'key' or 'key=value' (written label!=key=value); repeat for several (any excludes).")][property: FromQuery(Name = "label!")] string[]? ExcludedLabel,
-    [property: Description("Volumes: named ones too, not only anonymous. Images: every unused image, not only dangling ones.")] bool? All,
-    [property: Description("System prune only: include volumes.")] bool? Volumes);
+    [property: Description("Volumes: named ones too, not only anonymous. Images: every unused image, not only dangling ones.")][property: FromQuery(Name = "all")] bool? All,
+    [property: Description("System prune only: include volumes.")][property: FromQuery(Name = "volumes")] bool? Volumes);
