@@ -1,3 +1,4 @@
+using DockerOps.Api.Cli;
 using DockerOps.Api.Containers;
 using DockerOps.Api.EngineSystem;
 using DockerOps.Api.Images;
@@ -8,8 +9,12 @@ using DockerOps.Api.Volumes;
 using DockerOps.Api.Health;
 using DockerOps.Api.Setup;
 
+if (HealthProbeCommand.Matches(args))
+    return await HealthProbeCommand.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddObservability();
 builder.Services.AddDockerEngines(builder.Configuration);
 builder.Services.AddApplicationServices();
 builder.Services.AddApiErrorHandling();
@@ -22,6 +27,7 @@ app.UseApiErrorHandling();
 app.UseApiDocumentation();
 
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 var api = app.MapGroup("/api/v1");
 api.MapContainers();
 api.MapVolumes();
@@ -32,6 +38,7 @@ api.MapPrunes();
 api.MapPosture();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to the test host.</summary>
 public partial class Program;

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DockerOps.Api.Tests.Contract;
 using DockerOps.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -43,6 +44,9 @@ public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
             await TestEngine.EnsureReadyAsync();
         StartServer();
     }
+
+    /// <summary>A client whose every JSON response is checked against the committed OpenAPI contract.</summary>
+    public new HttpClient CreateClient() => CreateDefaultClient(new ContractCheckingHandler(OpenApiContract.Load()));
 
     public new virtual Task DisposeAsync() => base.DisposeAsync().AsTask();
 }

@@ -11,7 +11,8 @@ public static class HealthApi
     {
         var group = routes.MapGroup("").WithTags("Service health");
         group.MapGet("/healthz", Live).WithName("Liveness").WithSummary("The process is up.");
-        group.MapGet("/readyz", Ready).WithName("Readiness").WithSummary("The default engine answers its ping.");
+        group.MapGet("/readyz", Ready).WithName("Readiness").WithSummary("The default engine answers its ping.")
+            .Produces<ReadinessResponse>(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 

@@ -65,6 +65,10 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
                     var field = ex.Message.Contains("network", StringComparison.OrdinalIgnoreCase) ? "networks" : "image";
                     return Error.Invalid(field, ex.Message);
                 }
+                catch (EngineBadRequestException ex) when (ex.Message.Contains("No command specified", StringComparison.Ordinal))
+                {
+                    return Error.Invalid("command", "The image has no default command: give a command.");
+                }
 
                 audit.TargetId = id;
                 if (request.Start == true)
@@ -73,10 +77,12 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
                     {
                         await e.StartContainerAsync(id, cancellationToken);
                     }
-                    catch (EngineException)
+                    catch (EngineException ex)
                     {
                         // No half-done operations: a container that was asked to run but cannot start is not left behind.
                         await e.RemoveContainerAsync(id, force: true, removeVolumes: true, CancellationToken.None);
+                        if (ex is EngineBadRequestException)
+                            return Error.Invalid(StartRefusalField(ex.Message), ex.Message);
                         throw;
                     }
                 }
@@ -181,6 +187,13 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
             var details = await e.InspectContainerAsync(c.Id, cancellationToken);
             return Result(new ContainerHealth(details.Id, details.Name, details.State.Status, details.Health));
         });
+
+    /// <summary>
+    /// The engine refuses a start for a user it cannot find or a command it cannot run; anything
+    /// else it reports at start comes from the command too (missing binary, bad working directory).
+    /// </summary>
+    private static string StartRefusalField(string message) =>
+        message.Contains("unable to find user", StringComparison.OrdinalIgnoreCase) ? "user" : "command";
 
     private static TimeSpan? Seconds(int? seconds) => seconds is null ? null : TimeSpan.FromSeconds(seconds.Value);
 
