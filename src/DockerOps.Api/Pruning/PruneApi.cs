@@ -55,6 +55,7 @@ public static class PruneApi
     private static RouteHandlerBuilder ProducesPruneProblems(this RouteHandlerBuilder builder) =>
         builder.ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status502BadGateway)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
