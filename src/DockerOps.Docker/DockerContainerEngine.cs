@@ -36,6 +36,8 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
 
     internal TimeSpan CallTimeout => _settings.CallTimeout;
 
+    internal DockerEngineSettings Settings => _settings;
+
     public Task PingAsync(CancellationToken cancellationToken) =>
         _calls.RunAsync("ping", _settings.CallTimeout, cancellationToken, token => _client.System.PingAsync(token));
 
