@@ -4,8 +4,18 @@ using DockerOps.Testing;
 
 namespace DockerOps.Api.Tests;
 
+/// <summary>
+/// The service as an operator would configure it to allow what the full spec asks for: binds under
+/// the temp folder and NET_ADMIN. The guard rails themselves are GuardRailTests' subject.
+/// </summary>
+public sealed class PermissiveCreateApp() : DockerOpsApp(new Dictionary<string, string?>
+{
+    ["Security:AllowedBindPaths:0"] = Path.GetTempPath(),
+    ["Security:AllowedCapabilities:0"] = "NET_ADMIN",
+});
+
 /// <summary>Every option of the create spec survives the trip to the engine and back.</summary>
-public sealed class ContainerCreateTests(DockerOpsApp app) : IClassFixture<DockerOpsApp>, IAsyncLifetime
+public sealed class ContainerCreateTests(PermissiveCreateApp app) : IClassFixture<PermissiveCreateApp>, IAsyncLifetime
 {
     private readonly HttpClient _client = app.CreateClient();
     private readonly string _network = TestContainers.UniqueName("net");

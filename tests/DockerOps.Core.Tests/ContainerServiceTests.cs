@@ -18,7 +18,7 @@ public sealed class ContainerServiceTests
 
     public ContainerServiceTests()
     {
-        _service = new ContainerService(new FakeEngineRegistry(_engine), new ActionGate(_audit, TimeProvider.System));
+        _service = new ContainerService(new FakeEngineRegistry(_engine), new ActionGate(_audit, TimeProvider.System), new ContainerGuardRails(new GuardRailSettings()));
     }
 
     [Fact]

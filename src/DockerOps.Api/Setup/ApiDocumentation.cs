@@ -72,7 +72,8 @@ public static class ApiDocumentation
 
     public static WebApplication UseApiDocumentation(this WebApplication app)
     {
-        app.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
+        // The contract is public; what it describes is not.
+        app.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal)).AllowAnonymous();
         app.UseSwaggerUI(options =>
         {
             options.SwaggerEndpoint(DocumentPath, "DockerOps v1");

@@ -53,7 +53,12 @@ public sealed class OpenApiContract
     {
         var template = FindTemplate(path);
         if (template is null)
-            return [$"{method} {path}: no documented path matches."];
+        {
+            // An unknown route has no contract of its own; it only owes a problem body.
+            return status is 404 or 405 && mediaType == "application/problem+json"
+                ? []
+                : [$"{method} {path}: no documented path matches (answered {status} {mediaType})."];
+        }
         var operation = _document["paths"]![template]![method.ToLowerInvariant()];
         if (operation is null)
             return [$"{method} {template}: the method is not documented."];
