@@ -1,6 +1,7 @@
 using DockerOps.Api.Containers;
 using DockerOps.Api.Health;
 using DockerOps.Api.Setup;
+using DockerOps.Chat;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,6 +10,7 @@ builder.Services.AddApplicationServices();
 builder.Services.AddApiErrorHandling();
 builder.Services.AddApiJson();
 builder.Services.AddApiDocumentation();
+builder.Services.AddChat(builder.Configuration);
 
 var app = builder.Build();
 
@@ -18,6 +20,7 @@ app.UseApiDocumentation();
 app.MapHealthEndpoints();
 var api = app.MapGroup("/api/v1");
 api.MapContainers();
+app.MapChat();
 
 app.Run();
 
