@@ -13,6 +13,8 @@ builder.Services.AddApiDocumentation();
 builder.Services.AddChat(builder.Configuration);
 
 var app = builder.Build();
+if (await app.Services.RunChatCommandLineAsync(args))
+    return;
 
 app.UseApiErrorHandling();
 app.UseApiDocumentation();

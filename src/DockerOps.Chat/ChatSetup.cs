@@ -1,5 +1,6 @@
 using DockerOps.Chat.Commands;
 using DockerOps.Chat.Confirmations;
+using DockerOps.Chat.Discord;
 using DockerOps.Chat.Identity;
 using DockerOps.Chat.Slack;
 using Microsoft.AspNetCore.Routing;
@@ -34,6 +35,16 @@ public static class ChatSetup
         services.AddSingleton<SlackApiClient>();
         services.AddSingleton<SlackConversation>();
         services.AddHostedService<SlackSocketModeClient>();
+
+        var discord = configuration.GetSection(DiscordOptions.Section);
+        services.AddOptions<DiscordOptions>().Bind(discord).PostConfigure(options => DiscordOptions.LoadSecrets(options, discord)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DiscordOptions>, DiscordOptionsValidator>();
+        services.AddHttpClient(DiscordRestClient.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton(provider => new DiscordSignatureVerifier(provider.GetRequiredService<IOptions<DiscordOptions>>().Value.PublicKey));
+        services.AddSingleton<DiscordRestClient>();
+        services.AddSingleton<DiscordInteractions>();
+        services.AddSingleton<DiscordGatewayClient>();
+        services.AddHostedService(provider => provider.GetRequiredService<DiscordGatewayClient>());
         return services;
     }
 
@@ -42,6 +53,9 @@ public static class ChatSetup
         var slack = routes.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
         if (slack.Enabled && !string.IsNullOrEmpty(slack.SigningSecret))
             routes.MapSlack();
+        var discord = routes.ServiceProvider.GetRequiredService<IOptions<DiscordOptions>>().Value;
+        if (discord.UsesHttp)
+            routes.MapDiscord();
         return routes;
     }
 }

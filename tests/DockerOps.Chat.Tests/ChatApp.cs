@@ -71,6 +71,10 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Chat:Identities:5:Platform"] = "discord",
             ["Chat:Identities:5:UserId"] = "701",
             ["Chat:Identities:5:Role"] = "admin",
+            ["Chat:Identities:6:Platform"] = "discord",
+            ["Chat:Identities:6:UserId"] = "702",
+            ["Chat:Identities:6:Role"] = "operator",
+            ["Chat:Identities:6:Scope:Names:0"] = "dc-auto-*",
         };
         foreach (var (key, value) in settings)
             _settings[key] = value;
@@ -151,6 +155,46 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
                 throw new TimeoutException($"{path} got {bodies.Count} of {count} requests: {string.Join(" | ", bodies.Select(b => b.ToJsonString()))}");
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>An interaction signed with the application's key, as Discord would send it.</summary>
+    public async Task<HttpResponseMessage> DiscordAsync(JsonObject interaction, Func<string, string>? tamperSignature = null, string? timestampOverride = null)
+    {
+        var body = Encoding.UTF8.GetBytes(interaction.ToJsonString());
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = Convert.ToHexStringLower(SignatureAlgorithm.Ed25519.Sign(DiscordKey, [.. Encoding.UTF8.GetBytes(timestamp), .. body]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/chat/discord/interactions") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Headers.Add("X-Signature-Ed25519", tamperSignature?.Invoke(signature) ?? signature);
+        request.Headers.Add("X-Signature-Timestamp", timestampOverride ?? timestamp);
+        return await CreateClient().SendAsync(request);
+    }
+
+    /// <summary>A /docker slash command interaction from a guild member.</summary>
+    public static JsonObject DiscordCommand(string userId, string verb, IReadOnlyDictionary<string, object>? options = null, string[]? roles = null, string? token = null)
+    {
+        var sub = new JsonArray();
+        foreach (var (name, value) in options ?? new Dictionary<string, object>())
+            sub.Add(new JsonObject { ["name"] = name, ["type"] = value is bool ? 5 : value is int ? 4 : 3, ["value"] = JsonValue.Create(value) });
+        return new JsonObject
+        {
+            ["id"] = "1" + Random.Shared.NextInt64(100000000, 999999999),
+            ["application_id"] = DiscordApplicationId,
+            ["type"] = 2,
+            ["token"] = token ?? "tok-" + Guid.NewGuid().ToString("N"),
+            ["guild_id"] = "42",
+            ["channel_id"] = "77",
+            ["member"] = new JsonObject
+            {
+                ["user"] = new JsonObject { ["id"] = userId, ["username"] = "user" + userId },
+                ["roles"] = new JsonArray((roles ?? []).Select(r => (JsonNode)JsonValue.Create(r)).ToArray()),
+            },
+            ["data"] = new JsonObject
+            {
+                ["name"] = "docker",
+                ["options"] = new JsonArray { new JsonObject { ["name"] = verb, ["type"] = 1, ["options"] = sub } },
+            },
+        };
     }
 
     public int PostsTo(string path) => Platforms.LogEntries.Count(e => e.RequestMessage.Path == path);

@@ -15,8 +15,11 @@ public sealed record ChatInput(string? Text, string? Verb = null, IReadOnlyDicti
     public static ChatInput FromOptions(string verb, IReadOnlyDictionary<string, string> options) => new(null, verb, options);
 }
 
-/// <summary>Work to do after the quick checks: answered inline if fast, else acknowledged and delivered later.</summary>
-public sealed record CommandRun(string Verb, bool Slow, Func<CancellationToken, Task<ChatReply>> ExecuteAsync);
+/// <summary>
+/// Work to do after the quick checks: answered inline if fast, else acknowledged and delivered later.
+/// <see cref="InChannel"/> is known before running, for platforms that must choose visibility when they defer.
+/// </summary>
+public sealed record CommandRun(string Verb, bool Slow, bool InChannel, Func<CancellationToken, Task<ChatReply>> ExecuteAsync);
 
 /// <summary>
 /// The platforms' answer to one message or click: an immediate reply (usage, refusal) or a run.
@@ -63,7 +66,8 @@ public sealed partial class ChatCommandRunner(
             return ChatTurn.Reply(Help.Usage(parsed.Problem!, parsed.Definition));
 
         var definition = parsed.Definition!;
-        return new ChatTurn(null, new CommandRun(definition.Verb, definition.Slow && definition.Available,
+        var inChannel = definition.Effect == CommandEffect.Change ? options.Value.ChangesInChannel : options.Value.ReadsInChannel;
+        return new ChatTurn(null, new CommandRun(definition.Verb, definition.Slow && definition.Available, inChannel,
             ct => SafelyAsync(() => ExecuteAsync(identity, user, definition, parsed.Arguments!, ct), ct)));
     }
 
@@ -96,7 +100,7 @@ public sealed partial class ChatCommandRunner(
                     $"A second person allowed to {pending.Definition.Verb} must approve within {options.Value.ConfirmationSeconds} s.")
                     with { InChannel = true, Buttons = Buttons(pending.Token, ConfirmationDecision.Approve, "Approve") }, updatesPrompt: true);
             default:
-                var run = new CommandRun(pending!.Definition.Verb, Slow: true, ct => SafelyAsync(async () =>
+                var run = new CommandRun(pending!.Definition.Verb, Slow: true, options.Value.ChangesInChannel, ct => SafelyAsync(async () =>
                 {
                     var context = new CommandContext(pending.Requester, pending.User, pending.Definition, pending.Arguments, services, ct);
                     var reply = Visible(pending.Definition, await pending.Definition.Handler(context));

@@ -33,6 +33,20 @@ public sealed partial class ChatDelivery(IHostApplicationLifetime lifetime, Time
         return null;
     }
 
+    /// <summary>
+    /// Starts the run; returns its reply when it is quick and finished within the budget, else null
+    /// with the execution still going (the caller defers, then delivers the execution's result).
+    /// </summary>
+    public async Task<(ChatReply? Inline, Task<ChatReply> Execution)> StartAsync(CommandRun run)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        var execution = run.ExecuteAsync(stopping);
+        if (run.Slow)
+            return (null, execution);
+        var budget = Task.Delay(TimeSpan.FromMilliseconds(options.Value.InlineBudgetMilliseconds), clock, stopping);
+        return await Task.WhenAny(execution, budget) == execution ? (await execution, execution) : (null, execution);
+    }
+
     /// <summary>Runs follow-up work (such as a later answer) on the application's lifetime.</summary>
     public void Track(Func<CancellationToken, Task> work) => Track(Task.Run(() => work(lifetime.ApplicationStopping)));
 
