@@ -19,13 +19,13 @@ public sealed partial class ChatDelivery(IHostApplicationLifetime lifetime, Time
     public async Task<ChatReply?> RunAsync(CommandRun run, Func<ChatReply, CancellationToken, Task> deliverLater)
     {
         var stopping = lifetime.ApplicationStopping;
+        var execution = Begin(run, stopping);
         if (run.Slow)
         {
-            Track(DeliverAsync(run.ExecuteAsync(stopping), deliverLater, stopping));
+            Track(DeliverAsync(execution, deliverLater, stopping));
             return null;
         }
 
-        var execution = run.ExecuteAsync(stopping);
         var budget = Task.Delay(TimeSpan.FromMilliseconds(options.Value.InlineBudgetMilliseconds), clock, stopping);
         if (await Task.WhenAny(execution, budget) == execution)
             return await execution;
@@ -40,7 +40,7 @@ public sealed partial class ChatDelivery(IHostApplicationLifetime lifetime, Time
     public async Task<(ChatReply? Inline, Task<ChatReply> Execution)> StartAsync(CommandRun run)
     {
         var stopping = lifetime.ApplicationStopping;
-        var execution = run.ExecuteAsync(stopping);
+        var execution = Begin(run, stopping);
         if (run.Slow)
             return (null, execution);
         var budget = Task.Delay(TimeSpan.FromMilliseconds(options.Value.InlineBudgetMilliseconds), clock, stopping);
@@ -55,6 +55,11 @@ public sealed partial class ChatDelivery(IHostApplicationLifetime lifetime, Time
     /// <summary>Lets answers in flight finish, briefly, before the host stops.</summary>
     public Task StopAsync(CancellationToken cancellationToken) =>
         Task.WhenAny(Task.WhenAll(_running.Keys), Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
+
+    // A slow command must not run its first synchronous stretch (resolving, connecting to the engine)
+    // on the request's thread: the acknowledgement would wait for it.
+    private static Task<ChatReply> Begin(CommandRun run, CancellationToken stopping) =>
+        run.Slow ? Task.Run(() => run.ExecuteAsync(stopping), CancellationToken.None) : run.ExecuteAsync(stopping);
 
     private async Task DeliverAsync(Task<ChatReply> execution, Func<ChatReply, CancellationToken, Task> deliverLater, CancellationToken cancellationToken) =>
         await deliverLater(await execution, cancellationToken);
