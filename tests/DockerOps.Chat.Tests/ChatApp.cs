@@ -200,13 +200,13 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
     public int PostsTo(string path) => Platforms.LogEntries.Count(e => e.RequestMessage.Path == path);
 
     /// <summary>Creates a labelled busybox container through the REST API and returns its details.</summary>
-    public async Task<JsonNode> CreateContainerAsync(string name, bool start = true)
+    public async Task<JsonNode> CreateContainerAsync(string name, bool start = true, string[]? command = null)
     {
         var response = await CreateClient().PostAsJsonAsync("/api/v1/containers", new
         {
             name,
             image = TestEngine.Image,
-            command = new[] { "sleep", "3600" },
+            command = command ?? ["sleep", "3600"],
             labels = new Dictionary<string, string> { [TestEngine.Label] = TestEngine.RunId },
             start,
         });

@@ -69,6 +69,27 @@ public sealed class DiscordEndToEndTests(ChatApp app) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Logs_are_deferred_privately_and_the_original_then_shows_the_tail()
+    {
+        var name = ChatApp.UniqueName("dc-logs");
+        await app.CreateContainerAsync(name, command: ["sh", "-c", "echo first-line; echo hello-from-chat; sleep 3600"]);
+        // The shell may not have written yet on a busy machine; the test is about the answer, not the race.
+        for (var i = 0; i < 50 && !(await app.CreateClient().GetStringAsync($"/api/v1/containers/{name}/logs")).Contains("hello-from-chat", StringComparison.Ordinal); i++)
+            await Task.Delay(100);
+        var interaction = ChatApp.DiscordCommand("700", "logs", new Dictionary<string, object> { ["container"] = name, ["tail"] = 1 });
+
+        var callback = JsonNode.Parse(await (await app.DiscordAsync(interaction)).Content.ReadAsStringAsync())!;
+
+        Assert.Equal(5, (int)callback["type"]!);
+        Assert.Equal(64, (int)callback["data"]!["flags"]!);
+        var edit = (await app.WaitForPostsAsync($"/discord/api/v10/webhooks/{ChatApp.DiscordApplicationId}/{interaction["token"]}/messages/@original", 1))[0];
+        Assert.Equal($"**Last 1 line(s) of `{name}`**", (string?)edit["content"]);
+        var description = (string)edit["embeds"]![0]!["description"]!;
+        Assert.Contains("hello-from-chat", description);
+        Assert.DoesNotContain("first-line", description);
+    }
+
+    [Fact]
     public async Task An_unmapped_discord_user_is_refused_ephemerally()
     {
         var name = ChatApp.UniqueName("dc-stranger");

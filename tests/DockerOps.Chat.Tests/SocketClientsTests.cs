@@ -95,10 +95,16 @@ public sealed class SocketClientsTests(SocketChatApp app) : IClassFixture<Socket
         Assert.Equal(("session-1", 2), ((string?)resume["d"]!["session_id"], (int)resume["d"]!["seq"]!));
         await resumed.SendAsync(new JsonObject { ["op"] = 0, ["t"] = "RESUMED", ["s"] = 3, ["d"] = new JsonObject() });
 
+        // Op 7 asks for a reconnect: the client resumes from where it was.
+        await resumed.SendAsync(new JsonObject { ["op"] = 7, ["d"] = null });
+        var reconnected = await app.NextAsync("/resume");
+        await reconnected.SendAsync(new JsonObject { ["op"] = 10, ["d"] = new JsonObject { ["heartbeat_interval"] = 400 } });
+        Assert.Equal(3, (int)(await reconnected.ReceiveOpAsync(6))["d"]!["seq"]!);
+
         // A heartbeat that is never acknowledged means a dead connection: the client closes and resumes.
-        resumed.AckHeartbeats = false;
+        reconnected.AckHeartbeats = false;
         var afterZombie = await app.NextAsync("/resume");
-        Assert.True(resumed.HeartbeatsSeen >= 1);
+        Assert.True(reconnected.HeartbeatsSeen >= 1);
         await afterZombie.SendAsync(new JsonObject { ["op"] = 10, ["d"] = new JsonObject { ["heartbeat_interval"] = 400 } });
         Assert.Equal(3, (int)(await afterZombie.ReceiveOpAsync(6))["d"]!["seq"]!);
 
