@@ -44,6 +44,7 @@ public static class ChatSetup
         services.AddSingleton<DiscordRestClient>();
         services.AddSingleton<DiscordInteractions>();
         services.AddSingleton<DiscordGatewayClient>();
+        services.AddSingleton<ChatAlerts>();
         services.AddHostedService(provider => provider.GetRequiredService<DiscordGatewayClient>());
         return services;
     }

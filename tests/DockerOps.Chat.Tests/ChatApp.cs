@@ -39,6 +39,10 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
             .RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
         Platforms.Given(Request.Create().UsingAnyMethod().WithPath(new WildcardMatcher("/discord/api/v10/webhooks/*")))
             .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { id = "1" }));
+        Platforms.Given(Request.Create().UsingPost().WithPath("/slack/api/chat.postMessage"))
+            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { ok = true, ts = "1.2" }));
+        Platforms.Given(Request.Create().UsingPost().WithPath(new WildcardMatcher("/discord/api/v10/channels/*")))
+            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { id = "3" }));
         Platforms.Given(Request.Create().UsingPost().WithPath(new WildcardMatcher("/discord/api/v10/interactions/*")))
             .RespondWith(Response.Create().WithStatusCode(204));
 
@@ -53,6 +57,8 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Discord:BotToken"] = "discord-bot-token",
             ["Discord:Mode"] = "http",
             ["Discord:ApiBaseUrl"] = Platforms.Url + "/discord/api/v10",
+            ["Chat:AlertChannels:Slack"] = "CALERTS",
+            ["Chat:AlertChannels:Discord"] = "8800",
             ["Chat:Identities:0:Platform"] = "slack",
             ["Chat:Identities:0:UserId"] = "UOPERATOR",
             ["Chat:Identities:0:Role"] = "operator",

@@ -46,6 +46,10 @@ public sealed partial class ChatCommandRunner(
     ILogger<ChatCommandRunner> logger)
 {
     public const string ButtonPrefix = "dockerops";
+    public const string RunButton = "run";
+
+    /// <summary>The verbs an alert's buttons may run; nothing destructive, which would need a confirmation of its own.</summary>
+    public static readonly IReadOnlySet<string> AlertVerbs = new HashSet<string>(StringComparer.Ordinal) { "restart", "logs", "ack" };
 
     private TimeSpan ConfirmationLifetime => TimeSpan.FromSeconds(options.Value.ConfirmationSeconds);
 
@@ -75,6 +79,12 @@ public sealed partial class ChatCommandRunner(
     public ChatTurn Click(ChatUser user, string actionId)
     {
         var parts = actionId.Split(':');
+        if (parts is [ButtonPrefix, RunButton, var verb, var argument] && AlertVerbs.Contains(verb) && registry.Find(verb) is { Arguments: [var first, ..] })
+        {
+            // Alert buttons run a command as whoever clicked, through every usual check.
+            return Begin(user, ChatInput.FromOptions(verb, new Dictionary<string, string> { [first.Name] = argument }));
+        }
+
         if (parts.Length != 3 || parts[0] != ButtonPrefix || !Enum.TryParse<ConfirmationDecision>(parts[1], ignoreCase: true, out var decision))
             return ChatTurn.Reply(ChatReply.Error("That button is not one of DockerOps'."));
 

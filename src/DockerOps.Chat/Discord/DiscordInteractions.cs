@@ -80,9 +80,17 @@ public sealed class DiscordInteractions(
             return turn.UpdatesPrompt ? Reply(7, immediate with { InChannel = true }) : Reply(4, immediate with { InChannel = false });
 
         var run = turn.Run!;
+        if (!turn.UpdatesPrompt)
+        {
+            // An alert's button: the alert stays, the answer comes as a new (deferred) message.
+            var execution = run.ExecuteAsync(CancellationToken.None);
+            var deferred = new JsonObject { ["type"] = 5, ["data"] = run.InChannel ? new JsonObject() : new JsonObject { ["flags"] = DiscordRenderer.Ephemeral } };
+            return new DiscordAnswer(deferred, async ct => await discord.EditOriginalAsync(token, DiscordRenderer.Message(await execution, keepComponents: false), ct));
+        }
+
         var progress = Reply(7, ChatReply.Info($"Confirmed by {user.Mention}; running {Replies.Code(run.Verb)}…") with { InChannel = true });
-        var execution = run.ExecuteAsync(CancellationToken.None);
-        return progress with { AfterCallback = async ct => await discord.FollowUpAsync(token, DiscordRenderer.Message(await execution, keepComponents: false), ct) };
+        var confirmed = run.ExecuteAsync(CancellationToken.None);
+        return progress with { AfterCallback = async ct => await discord.FollowUpAsync(token, DiscordRenderer.Message(await confirmed, keepComponents: false), ct) };
     }
 
     private async Task<JsonObject> AutocompleteAsync(JsonObject interaction)

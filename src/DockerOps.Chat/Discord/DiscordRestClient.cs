@@ -35,6 +35,10 @@ public sealed partial class DiscordRestClient(IHttpClientFactory httpClients, IO
     public Task<bool> FollowUpAsync(string token, JsonObject message, CancellationToken cancellationToken) =>
         SendOkAsync(HttpMethod.Post, $"webhooks/{options.Value.ApplicationId}/{token}", message, authorize: false, cancellationToken);
 
+    /// <summary>Posts a message as the bot (alerts).</summary>
+    public Task<bool> CreateMessageAsync(string channelId, JsonObject message, CancellationToken cancellationToken) =>
+        SendOkAsync(HttpMethod.Post, $"channels/{channelId}/messages", message, authorize: true, cancellationToken);
+
     public async Task<Uri?> GetGatewayUrlAsync(CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, "gateway/bot", null, authorize: true, cancellationToken);

@@ -33,8 +33,18 @@ public sealed class ChatOptions
     /// <summary>Containers with this label set to true need confirmation to stop.</summary>
     public string ProtectedLabel { get; set; } = "dockerops.protected";
 
+    /// <summary>Where alerts are posted: a Slack channel ID and a Discord channel ID; either may be empty.</summary>
+    public AlertChannelOptions AlertChannels { get; set; } = new();
+
     /// <summary>How long a quick command may take before it is acknowledged and answered later (both platforms allow 3 s).</summary>
     public int InlineBudgetMilliseconds { get; set; } = 2000;
+}
+
+public sealed class AlertChannelOptions
+{
+    public string? Slack { get; set; }
+
+    public string? Discord { get; set; }
 }
 
 public sealed class ChatIdentityOptions

@@ -47,10 +47,14 @@ public sealed class SlackConversation(ChatCommandRunner runner, ChatDelivery del
                 return;
             }
 
-            var progress = SlackRenderer.Message(ChatReply.Info($"Confirmed by {user.Mention}; running {Replies.Code(turn.Run!.Verb)}…"));
-            progress["replace_original"] = true;
-            await PostAsync(click.ResponseUrl, progress, ct);
-            var result = SlackRenderer.Message(await turn.Run.ExecuteAsync(ct));
+            if (turn.UpdatesPrompt)
+            {
+                var progress = SlackRenderer.Message(ChatReply.Info($"Confirmed by {user.Mention}; running {Replies.Code(turn.Run!.Verb)}…"));
+                progress["replace_original"] = true;
+                await PostAsync(click.ResponseUrl, progress, ct);
+            }
+
+            var result = SlackRenderer.Message(await turn.Run!.ExecuteAsync(ct));
             result["replace_original"] = false;
             await PostAsync(click.ResponseUrl, result, ct);
         });
