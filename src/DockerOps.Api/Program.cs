@@ -1,30 +1,55 @@
+using DockerOps.Api.Access;
+using DockerOps.Api.Audit;
+using DockerOps.Api.Cli;
 using DockerOps.Api.Containers;
 using DockerOps.Api.Health;
 using DockerOps.Api.Setup;
 using DockerOps.Chat;
+using DockerOps.Core.Access;
 
-var builder = WebApplication.CreateBuilder(args);
+if (HealthProbeCommand.Matches(args))
+    return await HealthProbeCommand.RunAsync(args);
 
+// `keys create|list|revoke` manages API keys and exits; anything else starts the service.
+var keysCommand = KeysCommand.TryParse(args);
+var builder = WebApplication.CreateBuilder(keysCommand is null ? args : []);
+
+builder.AddObservability();
 builder.Services.AddDockerEngines(builder.Configuration);
 builder.Services.AddApplicationServices();
+builder.Services.AddAccessControl(builder.Configuration);
+builder.Services.AddGuardRails(builder.Configuration);
+builder.Services.AddApiKeyAuthentication();
+builder.Services.AddRequestLimits(builder.Configuration);
 builder.Services.AddApiErrorHandling();
 builder.Services.AddApiJson();
 builder.Services.AddApiDocumentation();
 builder.Services.AddChat(builder.Configuration);
 
 var app = builder.Build();
-if (await app.Services.RunChatCommandLineAsync(args))
-    return;
+if (keysCommand is not null)
+    return await keysCommand.RunAsync(app.Services, Console.Out, Console.Error);
+if (await app.Services.RunChatCommandLineAsync(args) is { } chatExitCode)
+    return chatExitCode;
 
 app.UseApiErrorHandling();
 app.UseApiDocumentation();
+app.UseRequestBodyLimit();
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
 
 app.MapHealthEndpoints();
+// Scrapers send a viewer key (Prometheus: authorization.credentials); the numbers describe the fleet.
+app.MapMetricsEndpoint().RequirePermission(Permission.SystemRead);
 var api = app.MapGroup("/api/v1");
 api.MapContainers();
+api.MapKeys();
+api.MapAudit();
 app.MapChat();
 
 app.Run();
+return 0;
 
 /// <summary>Visible to the test host.</summary>
 public partial class Program;

@@ -8,11 +8,11 @@ namespace DockerOps.Chat;
 /// <summary><c>discord register [--guild ID]</c>: bulk-overwrites the /docker command, generated from the command registry.</summary>
 public static class ChatCommandLine
 {
-    /// <summary>True when the arguments were a chat command (run, with <see cref="Environment.ExitCode"/> set); false to start the service.</summary>
-    public static async Task<bool> RunChatCommandLineAsync(this IServiceProvider services, string[] args)
+    /// <summary>The exit code when the arguments were a chat command (which has run); null to start the service.</summary>
+    public static async Task<int?> RunChatCommandLineAsync(this IServiceProvider services, string[] args)
     {
         if (args.Length < 2 || args[0] != "discord" || args[1] != "register")
-            return false;
+            return null;
         var guild = Array.IndexOf(args, "--guild") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
         if (guild is not null && !ulong.TryParse(guild, out _))
             return Fail($"--guild must be a guild ID (a number), not '{guild}'.");
@@ -27,14 +27,12 @@ public static class ChatCommandLine
             return Fail($"Discord refused the commands with {status}: {body}");
         var subcommands = commands[0]!["options"]!.AsArray().Count;
         Console.WriteLine($"Registered /docker with {subcommands} subcommands {(guild is null ? "globally (may take up to an hour to appear)" : $"in guild {guild}")}.");
-        Environment.ExitCode = 0;
-        return true;
+        return 0;
     }
 
-    private static bool Fail(string message)
+    private static int Fail(string message)
     {
         Console.Error.WriteLine(message);
-        Environment.ExitCode = 1;
-        return true;
+        return 1;
     }
 }

@@ -39,7 +39,7 @@ public sealed class AlertButtonTests(ChatApp app) : IAsyncLifetime
         Assert.Equal($"<@UOPERATOR> restarted `{name}`", (string?)result["text"]);
         Assert.False((bool)result["replace_original"]!);
         Assert.NotEqual(before, (string?)(await app.InspectAsync(name))!["state"]!["startedAt"]);
-        Assert.Contains(app.Audit.Records, r => r.Action == "container.restart" && r.TargetName == name && r.ActorId == "slack:UOPERATOR" && r.Channel == Channel.Slack);
+        Assert.Contains(await app.AuditRecordsAsync(), r => r.Action == "container.restart" && r.TargetName == name && r.ActorId == "slack:UOPERATOR" && r.Channel == Channel.Slack);
 
         var (_, ackPath) = await app.ClickAsync("UOPERATOR", (string)buttons[2]!["action_id"]!);
         Assert.Equal("`ack` is not available in this build.", (string?)(await app.WaitForPostsAsync(ackPath, 1))[0]["text"]);

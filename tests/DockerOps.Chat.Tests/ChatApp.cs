@@ -39,6 +39,8 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
             .RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
         Platforms.Given(Request.Create().UsingAnyMethod().WithPath(new WildcardMatcher("/discord/api/v10/webhooks/*")))
             .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { id = "1" }));
+        Platforms.Given(Request.Create().UsingPut().WithPath(new WildcardMatcher("/discord/api/v10/applications/*")))
+            .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(Array.Empty<object>()));
         Platforms.Given(Request.Create().UsingPost().WithPath("/slack/api/chat.postMessage"))
             .RespondWith(Response.Create().WithStatusCode(200).WithBodyAsJson(new { ok = true, ts = "1.2" }));
         Platforms.Given(Request.Create().UsingPost().WithPath(new WildcardMatcher("/discord/api/v10/channels/*")))
@@ -84,14 +86,35 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
         };
         foreach (var (key, value) in settings)
             _settings[key] = value;
+        DataFolder = Directory.CreateTempSubdirectory("dockerops-chat-test-").FullName;
+        _settings["DOCKEROPS_DATA"] = DataFolder;
+        // The REST calls that set up containers carry this key; chat endpoints need none (they are signed).
+        _settings["DOCKEROPS_ADMIN_KEY"] = AdminKey;
+        _settings["Limits:RateTokenLimit"] = "100000";
+        _settings["Limits:RateTokensPerPeriod"] = "100000";
         UseKestrel(0);
+    }
+
+    public string DataFolder { get; }
+
+    public string AdminKey { get; } = ApiKeySecrets.Generate().Key;
+
+    /// <summary>The audit trail as stored, newest first.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> AuditRecordsAsync()
+    {
+        var page = await Services.GetRequiredService<IAuditReader>().QueryAsync(new AuditQuery(Limit: AuditQuery.MaxLimit), CancellationToken.None);
+        return page.Records.Select(r => r.Record).ToList();
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
     }
 
     public WireMockServer Platforms { get; } = WireMockServer.Start();
 
     public Key DiscordKey { get; }
-
-    public InMemoryAuditTrail Audit => (InMemoryAuditTrail)Services.GetRequiredService<IAuditTrail>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -111,6 +134,15 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
         await base.DisposeAsync();
         Platforms.Stop();
         DiscordKey.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open goes with the temp folder; results do not depend on it.
+        }
     }
 
     /// <summary>A signed slash command, as Slack would send it; returns the response and the response_url path it was given.</summary>

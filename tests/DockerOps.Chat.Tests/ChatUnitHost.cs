@@ -45,6 +45,7 @@ public sealed class ChatUnitHost : IDisposable
         services.AddSingleton<IEngineRegistry>(new FixedEngineRegistry(Engine));
         services.AddSingleton<IAuditTrail>(Audit);
         services.AddSingleton<ActionGate>();
+        services.AddSingleton(new ContainerGuardRails(new GuardRailSettings()));
         services.AddSingleton<ContainerService>();
         services.AddChat(configuration);
         _provider = services.BuildServiceProvider();

@@ -130,14 +130,21 @@ public sealed class CommandRunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task Stopping_a_protected_container_asks_first_but_others_stop_at_once()
+    public async Task Stopping_a_protected_container_is_for_admins_after_confirming_but_others_stop_at_once()
     {
         var plain = await _host.RunAsync(ChatUnitHost.Slack("UOPERATOR"), "stop worker");
-        var guarded = await _host.RunAsync(ChatUnitHost.Slack("UOPERATOR"), "stop vault");
+        var refused = await _host.RunAsync(ChatUnitHost.Slack("UOPERATOR"), "stop vault");
+        var guarded = await _host.RunAsync(ChatUnitHost.Slack("UADMIN"), "stop vault");
 
         Assert.Equal("<@UOPERATOR> stopped `worker`", plain.Headline);
+        Assert.Equal("`vault` is protected.", refused.Headline);
+        Assert.Empty(refused.Buttons);
         Assert.Equal("Stop `vault`?", guarded.Headline);
         Assert.Equal(["stop worker"], _host.Engine.Actions);
+
+        var done = await _host.ClickAsync(ChatUnitHost.Slack("UADMIN"), guarded.Buttons[0].ActionId);
+        Assert.Equal("<@UADMIN> stopped `vault`", done.Headline);
+        Assert.Equal(["stop worker", "stop vault"], _host.Engine.Actions);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class DiscordEndToEndTests(ChatApp app) : IAsyncLifetime
         Assert.StartsWith("DiscordBot (", entry.RequestMessage.Headers!["User-Agent"].First());
 
         Assert.NotEqual(before, (string?)(await app.InspectAsync(name))!["state"]!["startedAt"]);
-        var record = app.Audit.Records.Last(r => r.Action == "container.restart" && r.TargetName == name);
+        var record = (await app.AuditRecordsAsync()).First(r => r.Action == "container.restart" && r.TargetName == name);
         Assert.Equal((Channel.Discord, "discord:555000", AuditOutcome.Ok), (record.Channel, record.ActorId, record.Outcome));
     }
 
@@ -163,7 +163,7 @@ public sealed class DiscordEndToEndTests(ChatApp app) : IAsyncLifetime
     {
         var ran = await app.Services.RunChatCommandLineAsync(["discord", "register", "--guild", "4242"]);
 
-        Assert.True(ran);
+        Assert.Equal(0, ran);
         var entry = app.Platforms.LogEntries.Last(e => e.RequestMessage.Path == $"/discord/api/v10/applications/{ChatApp.DiscordApplicationId}/guilds/4242/commands");
         Assert.Equal("PUT", entry.RequestMessage.Method);
         Assert.Equal("Bot discord-bot-token", entry.RequestMessage.Headers!["Authorization"].First());

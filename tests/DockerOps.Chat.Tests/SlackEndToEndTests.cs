@@ -32,7 +32,7 @@ public sealed class SlackEndToEndTests(ChatApp app) : IAsyncLifetime
 
         var after = (string?)(await app.InspectAsync(name))!["state"]!["startedAt"];
         Assert.NotEqual(before, after);
-        var record = app.Audit.Records.Last(r => r.Action == "container.restart" && r.TargetName == name);
+        var record = (await app.AuditRecordsAsync()).First(r => r.Action == "container.restart" && r.TargetName == name);
         Assert.Equal((Channel.Slack, "slack:UOPERATOR", AuditOutcome.Ok), (record.Channel, record.ActorId, record.Outcome));
     }
 
@@ -51,7 +51,7 @@ public sealed class SlackEndToEndTests(ChatApp app) : IAsyncLifetime
         await Task.Delay(300);
         Assert.Equal(0, app.PostsTo(path));
         Assert.Equal(before, (string?)(await app.InspectAsync(name))!["state"]!["startedAt"]);
-        Assert.DoesNotContain(app.Audit.Records, r => r.TargetName == name && r.Action == "container.restart");
+        Assert.DoesNotContain(await app.AuditRecordsAsync(), r => r.TargetName == name && r.Action == "container.restart");
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class SlackEndToEndTests(ChatApp app) : IAsyncLifetime
         Assert.Equal($"<@UADMIN> removed `{name}`", (string?)posts[1]["text"]);
         Assert.Equal("in_channel", (string?)posts[1]["response_type"]);
         Assert.Null(await app.InspectAsync(name));
-        Assert.Contains(app.Audit.Records, r => r.Action == "container.remove" && r.TargetName == name && r.ActorId == "slack:UADMIN" && r.Channel == Channel.Slack);
+        Assert.Contains(await app.AuditRecordsAsync(), r => r.Action == "container.remove" && r.TargetName == name && r.ActorId == "slack:UADMIN" && r.Channel == Channel.Slack);
     }
 
     [Fact]

@@ -75,7 +75,6 @@ public static class EngineSetup
     public static IServiceCollection AddApplicationServices(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IAuditTrail, InMemoryAuditTrail>();
         services.AddSingleton<ActionGate>();
         services.AddSingleton<ContainerService>();
         return services;

@@ -32,9 +32,9 @@ public static class DockerCommands
 
         r.Add("start", "Start a container.", Operate).Container().Changes()
             .Handle(async c => Replies.Action(c, await c.Containers.StartAsync(c.Actor, c.Container, null, c.CancellationToken)));
-        r.Add("stop", "Stop a container (protected ones ask first).", Operate).Container().Changes()
+        r.Add("stop", "Stop a container (protected ones: admins, after confirming).", Operate).Container().Changes()
             .Confirm(Replies.PreviewAsync, when: Replies.IsProtectedAsync)
-            .Handle(async c => Replies.Action(c, await c.Containers.StopAsync(c.Actor, c.Container, null, null, c.CancellationToken)));
+            .Handle(async c => Replies.Action(c, await c.Containers.StopAsync(c.Actor, c.Container, null, null, force: await Replies.IsProtectedAsync(c), c.CancellationToken)));
         r.Add("restart", "Restart a container.", Operate).Container().Changes().Slow()
             .Handle(async c => Replies.Action(c, await c.Containers.RestartAsync(c.Actor, c.Container, null, null, c.CancellationToken)));
         r.Add("pause", "Freeze a container's processes.", Operate).Container().Changes()
@@ -42,7 +42,7 @@ public static class DockerCommands
         r.Add("unpause", "Resume a paused container.", Operate).Container().Changes()
             .Handle(async c => Replies.Action(c, await c.Containers.UnpauseAsync(c.Actor, c.Container, null, c.CancellationToken)));
         r.Add("kill", "Kill a container's main process (asks first).", Operate).Container().Changes().Confirm(Replies.PreviewAsync)
-            .Handle(async c => Replies.Action(c, await c.Containers.KillAsync(c.Actor, c.Container, null, null, c.CancellationToken)));
+            .Handle(async c => Replies.Action(c, await c.Containers.KillAsync(c.Actor, c.Container, null, null, force: await Replies.IsProtectedAsync(c), c.CancellationToken)));
         r.Add("rm", "Remove a container (asks first).", Permission.ContainersRemove).Container().Changes()
             .Option("force", OptionKind.Flag, "Remove even if running").Confirm(Replies.PreviewRemoveAsync)
             .Handle(async c => Replies.Action(c, await c.Containers.RemoveAsync(c.Actor, c.Container, c.Args.Flag("force"), false, null, c.CancellationToken)));

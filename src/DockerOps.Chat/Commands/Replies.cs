@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text;
-using DockerOps.Chat.Identity;
+using DockerOps.Core.Access;
 using DockerOps.Core.Common;
 using DockerOps.Core.Containers;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace DockerOps.Chat.Commands;
 
@@ -144,7 +142,9 @@ public static class Replies
         if (!details.IsOk)
             return FromError(details.Error!);
         var d = details.Value;
-        return ChatReply.Warning($"{Verb(c.Definition.Verb)} {Code(d.Name)}?", $"It is {Lower(d.State.Status)}, image {Code(d.Image)}.");
+        if (IsProtected(d.Labels) && c.Actor.Role < Role.Admin)
+            return ChatReply.Error($"{Code(d.Name)} is protected.", $"Only an admin may {c.Definition.Verb} it (label {Code(ContainerGuardRails.ProtectedLabel)}).");
+        return ChatReply.Warning($"{Verb(c.Definition.Verb)} {Code(d.Name)}?", $"It is {Lower(d.State.Status)}, image {Code(d.Image)}{(IsProtected(d.Labels) ? "; it is protected" : "")}.");
     }
 
     public static async Task<ChatReply> PreviewRemoveAsync(CommandContext c)
@@ -160,12 +160,15 @@ public static class Replies
             $"It is {Lower(d.State.Status)}, image {Code(d.Image)}{(volumes > 0 ? $", {volumes} volume(s) stay" : "")}. This cannot be undone.");
     }
 
+    /// <summary>Protected containers (Core's guard rail) need an admin, passing force, which chat does only after a confirmation.</summary>
     public static async Task<bool> IsProtectedAsync(CommandContext c)
     {
-        var label = c.Services.GetRequiredService<IOptions<ChatOptions>>().Value.ProtectedLabel;
         var details = await c.Containers.GetAsync(c.Actor, c.Container, null, c.CancellationToken);
-        return details.IsOk && details.Value.Labels.TryGetValue(label, out var value) && value.Equals("true", StringComparison.OrdinalIgnoreCase);
+        return details.IsOk && IsProtected(details.Value.Labels);
     }
+
+    private static bool IsProtected(IReadOnlyDictionary<string, string> labels) =>
+        labels.TryGetValue(ContainerGuardRails.ProtectedLabel, out var value) && value.Equals("true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A value as a code span; backticks inside would end it early, so they go.</summary>
     public static string Code(string? text) => "`" + (text ?? "").Replace("`", "'", StringComparison.Ordinal) + "`";

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DockerOps.Chat.Commands;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +14,9 @@ public static class DiscordEndpoints
 {
     public static RouteHandlerBuilder MapDiscord(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/chat/discord/interactions", Interaction).WithTags("Chat").WithName("DiscordInteraction")
-            .WithSummary("Discord interactions (slash commands, buttons, autocomplete), signed with the application's Ed25519 key.");
+            .WithSummary("Discord interactions (slash commands, buttons, autocomplete), signed with the application's Ed25519 key.")
+            // Discord signs its requests; API keys do not apply, and this is not part of the REST contract.
+            .AllowAnonymous().ExcludeFromDescription();
 
     public static async Task<Results<JsonHttpResult<JsonObject>, UnauthorizedHttpResult, BadRequest>> Interaction(
         HttpContext http, DiscordSignatureVerifier verifier, DiscordInteractions interactions, ChatDelivery delivery)

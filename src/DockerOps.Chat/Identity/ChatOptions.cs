@@ -30,9 +30,6 @@ public sealed class ChatOptions
     /// <summary>Verbs (rm, kill, prune, stop) that need a second person with the same permission to approve.</summary>
     public List<string> SecondApproval { get; set; } = [];
 
-    /// <summary>Containers with this label set to true need confirmation to stop.</summary>
-    public string ProtectedLabel { get; set; } = "dockerops.protected";
-
     /// <summary>Where alerts are posted: a Slack channel ID and a Discord channel ID; either may be empty.</summary>
     public AlertChannelOptions AlertChannels { get; set; } = new();
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +16,8 @@ public static class SlackEndpoints
 {
     public static RouteGroupBuilder MapSlack(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/chat/slack").WithTags("Chat");
+        // Slack signs its requests; API keys do not apply, and these are not part of the REST contract.
+        var group = routes.MapGroup("/chat/slack").WithTags("Chat").AllowAnonymous().ExcludeFromDescription();
         group.MapPost("/commands", Command).WithName("SlackSlashCommand")
             .WithSummary("Slack slash command (/docker ...), signed with the app's signing secret.");
         group.MapPost("/interactions", Interaction).WithName("SlackInteraction")
