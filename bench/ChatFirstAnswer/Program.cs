@@ -36,6 +36,7 @@ var service = new ProcessStartInfo("dotnet", [apiDll])
     Environment =
     {
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+        ["DOCKEROPS_DATA"] = Directory.CreateTempSubdirectory("dockerops-bench-").FullName,
         ["Docker__Host"] = engine.Url!.Replace("http://", "tcp://", StringComparison.Ordinal),
         ["Slack__SigningSecret"] = Secret,
         ["Slack__BotToken"] = "xoxb-bench",

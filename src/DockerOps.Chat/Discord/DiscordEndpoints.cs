@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 
 namespace DockerOps.Chat.Discord;
@@ -16,7 +17,8 @@ public static class DiscordEndpoints
         routes.MapPost("/chat/discord/interactions", Interaction).WithTags("Chat").WithName("DiscordInteraction")
             .WithSummary("Discord interactions (slash commands, buttons, autocomplete), signed with the application's Ed25519 key.")
             // Discord signs its requests; API keys do not apply, and this is not part of the REST contract.
-            .AllowAnonymous().ExcludeFromDescription();
+            // A 429 from us would lose the interaction; Discord paces its own traffic.
+            .AllowAnonymous().ExcludeFromDescription().DisableRateLimiting();
 
     public static async Task<Results<JsonHttpResult<JsonObject>, UnauthorizedHttpResult, BadRequest>> Interaction(
         HttpContext http, DiscordSignatureVerifier verifier, DiscordInteractions interactions, ChatDelivery delivery)

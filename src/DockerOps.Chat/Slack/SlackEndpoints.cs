@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,8 @@ public static class SlackEndpoints
     public static RouteGroupBuilder MapSlack(this IEndpointRouteBuilder routes)
     {
         // Slack signs its requests; API keys do not apply, and these are not part of the REST contract.
-        var group = routes.MapGroup("/chat/slack").WithTags("Chat").AllowAnonymous().ExcludeFromDescription();
+        // The per-address REST budget would throttle a whole workspace behind Slack's few addresses.
+        var group = routes.MapGroup("/chat/slack").WithTags("Chat").AllowAnonymous().ExcludeFromDescription().DisableRateLimiting();
         group.MapPost("/commands", Command).WithName("SlackSlashCommand")
             .WithSummary("Slack slash command (/docker ...), signed with the app's signing secret.");
         group.MapPost("/interactions", Interaction).WithName("SlackInteraction")
