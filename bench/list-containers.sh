@@ -56,7 +56,12 @@ dotnet build src/DockerOps.Api -c Release -o "$WORK/api" -v q -nologo >"$WORK/bu
 
 PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 API="http://127.0.0.1:$PORT"
-Docker__Host="$host" Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
+# A throwaway admin key and data folder; the rate limit is lifted so that it is not what gets measured.
+KEY=$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')
+AUTH="Authorization: Bearer $KEY"
+DOCKEROPS_ADMIN_KEY="$KEY" DOCKEROPS_DATA="$WORK/data" \
+  Limits__RateTokenLimit=1000000 Limits__RateTokensPerPeriod=1000000 \
+  Docker__Host="$host" Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
   dotnet "$WORK/api/DockerOps.Api.dll" --urls "$API" >"$WORK/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 100); do
@@ -71,12 +76,12 @@ body=$(jq -nc --arg image "$IMAGE" --arg run "$RUN_ID" \
   '{Image: $image, Cmd: ["sleep", "3600"], Labels: {"dockerops.bench": $run, "team": "bench"}}')
 seq 1 "$CONTAINERS" | xargs -P 4 -I{} curl -sf -o /dev/null --unix-socket "$SOCKET" \
   -H 'content-type: application/json' -d "$body" "http://engine/containers/create?name=$RUN_ID-{}"
-listed=$(curl -sf "$API/api/v1/containers?all=true&label=$LABEL" | jq length)
+listed=$(curl -sf -H "$AUTH" "$API/api/v1/containers?all=true&label=$LABEL" | jq length)
 [ "$listed" -eq "$CONTAINERS" ] || { log "Expected $CONTAINERS bench containers, the API lists $listed."; exit 1; }
 total=$(curl -sf --unix-socket "$SOCKET" 'http://engine/containers/json?all=1' | jq length)
 log "The engine holds $total containers in all ($CONTAINERS of them this run's)."
 
-api_sample() { curl -sf -o /dev/null -w '%{time_total}\n' "$API/api/v1/containers?all=true"; }
+api_sample() { curl -sf -o /dev/null -w '%{time_total}\n' -H "$AUTH" "$API/api/v1/containers?all=true"; }
 engine_sample() { curl -sf -o /dev/null -w '%{time_total}\n' --unix-socket "$SOCKET" 'http://engine/containers/json?all=1'; }
 
 log "Warming up ($WARMUP requests each)..."

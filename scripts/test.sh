@@ -24,6 +24,8 @@ install_missing() {
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   [ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || missing+=(busybox-static)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  # The image-pull tests run a local registry on 127.0.0.1 (the fixture starts and stops it).
+  [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     log "Missing ${missing[*]} and not root: install them (apt-get install ${missing[*]}) or set DOCKER_HOST to an engine."

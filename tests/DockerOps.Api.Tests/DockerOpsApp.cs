@@ -48,7 +48,8 @@ public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests fire requests faster than any person; the rate-limit tests set their own budget.
         _settings.TryAdd("Limits:RateTokenLimit", "100000");
         _settings.TryAdd("Limits:RateTokensPerPeriod", "100000");
-        UseKestrel(0);
+        // The address comes from Urls (127.0.0.1:0): naming a port here as well races the server start.
+        UseKestrel();
     }
 
     /// <summary>This instance's data folder (keys.db, audit.db).</summary>

@@ -92,7 +92,8 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
         _settings["DOCKEROPS_ADMIN_KEY"] = AdminKey;
         _settings["Limits:RateTokenLimit"] = "100000";
         _settings["Limits:RateTokensPerPeriod"] = "100000";
-        UseKestrel(0);
+        // The address comes from Urls (127.0.0.1:0): naming a port here as well races the server start.
+        UseKestrel();
     }
 
     public string DataFolder { get; }

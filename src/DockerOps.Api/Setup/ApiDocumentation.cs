@@ -32,18 +32,16 @@ public static class ApiDocumentation
             options.AddSchemaTransformer(DescribeDurations);
         });
 
-    /// <summary>Durations go over the wire as the docker CLI writes them (DockerDurationJsonConverter); say so in the schema.</summary>
+    /// <summary>Durations go over the wire as the docker CLI writes them (<see cref="DockerDurationJsonConverter"/>); the schema says so.</summary>
     private static Task DescribeDurations(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         var type = context.JsonTypeInfo.Type;
-        if (type == typeof(TimeSpan) || type == typeof(TimeSpan?))
-        {
-            schema.Type = type == typeof(TimeSpan) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
-            schema.Format = null;
-            schema.Pattern = null;
-            schema.Description ??= "A duration as the docker CLI writes it, such as 1s or 1m30s.";
-        }
-
+        if (type != typeof(TimeSpan) && type != typeof(TimeSpan?))
+            return Task.CompletedTask;
+        schema.Type = type == typeof(TimeSpan) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+        schema.Format = null;
+        schema.Pattern = @"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$";
+        schema.Description ??= "A duration as the docker CLI writes it, such as 1s or 1m30s.";
         return Task.CompletedTask;
     }
 

@@ -137,7 +137,7 @@ public sealed class ContractCheckingHandler(OpenApiContract contract) : Delegati
         if (!path.StartsWith("/api/", StringComparison.Ordinal) && path is not ("/healthz" or "/readyz"))
             return response;
         var mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (mediaType is "text/event-stream" or "text/plain")
+        if (mediaType is "text/event-stream" or "text/plain" or "application/x-ndjson")
             return response;
 
         await response.Content.LoadIntoBufferAsync(cancellationToken);
