@@ -10,6 +10,7 @@ using DockerOps.Api.Pruning;
 using DockerOps.Api.Volumes;
 using DockerOps.Api.Health;
 using DockerOps.Api.Setup;
+using DockerOps.Chat;
 using DockerOps.Core.Access;
 
 if (HealthProbeCommand.Matches(args))
@@ -29,10 +30,13 @@ builder.Services.AddRequestLimits(builder.Configuration);
 builder.Services.AddApiErrorHandling();
 builder.Services.AddApiJson();
 builder.Services.AddApiDocumentation();
+builder.Services.AddChat(builder.Configuration);
 
 var app = builder.Build();
 if (keysCommand is not null)
     return await keysCommand.RunAsync(app.Services, Console.Out, Console.Error);
+if (await app.Services.RunChatCommandLineAsync(args) is { } chatExitCode)
+    return chatExitCode;
 
 app.UseApiErrorHandling();
 app.UseApiDocumentation();
@@ -54,6 +58,7 @@ api.MapImages();
 api.MapSystem();
 api.MapPrunes();
 api.MapPosture();
+app.MapChat();
 
 app.Run();
 return 0;
