@@ -112,7 +112,7 @@ public sealed class OpenApiContract
         return JsonSchema.FromText(text);
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
