@@ -74,12 +74,12 @@ public static class ContainersApi
             return healthFilter.Error!.ToProblem();
 
         var query = new ContainerQuery(all ?? false, label, name, stateFilter.Value, healthFilter.Value);
-        return Respond(await containers.ListAsync(http.GetActor(), query, engine: null, cancellationToken));
+        return (await containers.ListAsync(http.GetActor(), query, engine: null, cancellationToken)).Respond();
     }
 
     public static async Task<Results<Ok<ContainerDetails>, ProblemHttpResult>> Get(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref, CancellationToken cancellationToken) =>
-        Respond(await containers.GetAsync(http.GetActor(), Unescape(@ref), engine: null, cancellationToken));
+        (await containers.GetAsync(http.GetActor(), Unescape(@ref), engine: null, cancellationToken)).Respond();
 
     public static async Task<Results<Created<ContainerDetails>, ProblemHttpResult>> Create(
         HttpContext http, ContainerService containers, CreateContainerRequest request, CancellationToken cancellationToken)
@@ -92,44 +92,44 @@ public static class ContainersApi
 
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Start(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref, CancellationToken cancellationToken) =>
-        Respond(await containers.StartAsync(http.GetActor(), Unescape(@ref), engine: null, cancellationToken));
+        (await containers.StartAsync(http.GetActor(), Unescape(@ref), engine: null, cancellationToken)).Respond();
 
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Stop(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref,
         [Description("Seconds to wait after SIGTERM before SIGKILL (default: the container's own, usually 10).")] int? timeout,
         [Description("Admins only: act on a protected container anyway (label dockerops.protected=true, or DockerOps's own).")] bool? force,
         CancellationToken cancellationToken) =>
-        Respond(await containers.StopAsync(http.GetActor(), Unescape(@ref), timeout, engine: null, force ?? false, cancellationToken));
+        (await containers.StopAsync(http.GetActor(), Unescape(@ref), timeout, engine: null, force ?? false, cancellationToken)).Respond();
 
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Restart(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref,
         [Description("Seconds to wait after SIGTERM before SIGKILL (default: the container's own, usually 10).")] int? timeout,
         CancellationToken cancellationToken) =>
-        Respond(await containers.RestartAsync(http.GetActor(), Unescape(@ref), timeout, engine: null, cancellationToken));
+        (await containers.RestartAsync(http.GetActor(), Unescape(@ref), timeout, engine: null, cancellationToken)).Respond();
 
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Pause(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref,
         [Description("Admins only: act on a protected container anyway (label dockerops.protected=true, or DockerOps's own).")] bool? force,
         CancellationToken cancellationToken) =>
-        Respond(await containers.PauseAsync(http.GetActor(), Unescape(@ref), engine: null, force ?? false, cancellationToken));
+        (await containers.PauseAsync(http.GetActor(), Unescape(@ref), engine: null, force ?? false, cancellationToken)).Respond();
 
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Unpause(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref, CancellationToken cancellationToken) =>
-        Respond(await containers.UnpauseAsync(http.GetActor(), Unescape(@ref), engine: null, cancellationToken));
+        (await containers.UnpauseAsync(http.GetActor(), Unescape(@ref), engine: null, cancellationToken)).Respond();
 
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Kill(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref,
         [Description("Signal name or number, such as SIGTERM, HUP or 9 (default SIGKILL).")] string? signal,
         [Description("Admins only: act on a protected container anyway (label dockerops.protected=true, or DockerOps's own).")] bool? force,
         CancellationToken cancellationToken) =>
-        Respond(await containers.KillAsync(http.GetActor(), Unescape(@ref), signal, engine: null, force ?? false, cancellationToken));
+        (await containers.KillAsync(http.GetActor(), Unescape(@ref), signal, engine: null, force ?? false, cancellationToken)).Respond();
 
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Remove(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref,
         [Description("Remove even if running (the container is killed first); for an admin, also a protected container.")] bool? force,
         [Description("Also remove the container's anonymous volumes.")] bool? volumes,
         CancellationToken cancellationToken) =>
-        Respond(await containers.RemoveAsync(http.GetActor(), Unescape(@ref), force ?? false, volumes ?? false, engine: null, cancellationToken));
+        (await containers.RemoveAsync(http.GetActor(), Unescape(@ref), force ?? false, volumes ?? false, engine: null, cancellationToken)).Respond();
 
     public static async Task<Results<LogsResult, ProblemHttpResult>> Logs(
         HttpContext http, ContainerService containers, TimeProvider clock, [Description(RefDescription)] string @ref,
@@ -165,14 +165,11 @@ public static class ContainersApi
 
     public static async Task<Results<Ok<ContainerStats>, ProblemHttpResult>> Stats(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref, CancellationToken cancellationToken) =>
-        Respond(await containers.GetStatsAsync(http.GetActor(), Unescape(@ref), engine: null, cancellationToken));
+        (await containers.GetStatsAsync(http.GetActor(), Unescape(@ref), engine: null, cancellationToken)).Respond();
 
     public static async Task<Results<Ok<ContainerHealth>, ProblemHttpResult>> Health(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref, CancellationToken cancellationToken) =>
-        Respond(await containers.GetHealthAsync(http.GetActor(), Unescape(@ref), engine: null, cancellationToken));
-
-    private static Results<Ok<T>, ProblemHttpResult> Respond<T>(Result<T> result) =>
-        result.IsOk ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+        (await containers.GetHealthAsync(http.GetActor(), Unescape(@ref), engine: null, cancellationToken)).Respond();
 
     // Routing keeps %2F encoded so that 'project/api' can travel in one path segment.
     private static string Unescape(string reference) => Uri.UnescapeDataString(reference);

@@ -267,25 +267,9 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
     {
         var name = string.IsNullOrWhiteSpace(engineName) ? engines.DefaultName : engineName;
         var engine = engines.Find(name);
-        if (engine is null)
-            return Error.NotFound($"No engine is named '{name}'. Known engines: {string.Join(", ", engines.Names)}.");
-
-        try
-        {
-            return await use(engine);
-        }
-        catch (EngineNotFoundException ex)
-        {
-            return Error.NotFound(ex.Message);
-        }
-        catch (EngineConflictException ex)
-        {
-            return Error.Conflict(ex.Message);
-        }
-        catch (EngineBadRequestException ex)
-        {
-            return new Error(ErrorKind.Invalid, "Rejected by the engine", ex.Message);
-        }
+        return engine is null
+            ? EngineOutcomes.UnknownEngine(name, engines.Names)
+            : await EngineOutcomes.TranslateRefusalsAsync(() => use(engine));
     }
 }
 

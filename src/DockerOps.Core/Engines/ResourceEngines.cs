@@ -97,11 +97,19 @@ public static class EngineOutcomes
         var name = string.IsNullOrWhiteSpace(engineName) ? engines.DefaultName : engineName;
         var engine = engines.FindResources(name);
         if (engine is null)
-            return Error.NotFound($"No engine is named '{name}'. Known engines: {string.Join(", ", engines.Names)}.");
+            return UnknownEngine(name, engines.Names);
+        return await TranslateRefusalsAsync(() => use(engine));
+    }
 
+    public static Error UnknownEngine(string name, IEnumerable<string> known) =>
+        Error.NotFound($"No engine is named '{name}'. Known engines: {string.Join(", ", known)}.");
+
+    /// <summary>The engine's expected refusals (404, 409, 400) as values; anything else propagates to the host's error mapping.</summary>
+    public static async Task<Result<T>> TranslateRefusalsAsync<T>(Func<Task<Result<T>>> call)
+    {
         try
         {
-            return await use(engine);
+            return await call();
         }
         catch (EngineNotFoundException ex)
         {
