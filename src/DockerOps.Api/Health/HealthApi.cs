@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using DockerOps.Core.Access;
 using DockerOps.Core.Engines;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,7 +13,7 @@ public static class HealthApi
         // Probes from orchestrators and load balancers carry no key.
         var group = routes.MapGroup("").WithTags("Service health").AllowAnonymous();
         group.MapGet("/healthz", Live).WithName("Liveness").WithSummary("The process is up.");
-        group.MapGet("/readyz", Ready).WithName("Readiness").WithSummary("The default engine answers its ping.")
+        group.MapGet("/readyz", Ready).WithName("Readiness").WithSummary("Each dependency answers: the default engine's ping, and the audit store can be written.")
             .Produces<ReadinessResponse>(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
@@ -20,18 +21,30 @@ public static class HealthApi
     public static Ok<LivenessResponse> Live() => TypedResults.Ok(new LivenessResponse("live"));
 
     public static async Task<Results<Ok<ReadinessResponse>, JsonHttpResult<ReadinessResponse>>> Ready(
-        IEngineRegistry engines, CancellationToken cancellationToken)
+        IEngineRegistry engines, IAuditTrail audit, CancellationToken cancellationToken)
+    {
+        // Both are checked every time, so the answer names everything that is wrong, not just the first.
+        var checks = new Dictionary<string, string>
+        {
+            ["engine"] = await CheckAsync(() => engines.Default.PingAsync(cancellationToken)),
+            // Without a writable audit store no change may be made (fail closed), so the service is not ready.
+            ["storage"] = await CheckAsync(() => audit.EnsureWritableAsync(cancellationToken)),
+        };
+        var ready = checks.Values.All(v => v == "ok");
+        var response = new ReadinessResponse(ready ? "ready" : "unready", checks);
+        return ready ? TypedResults.Ok(response) : TypedResults.Json(response, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<string> CheckAsync(Func<Task> check)
     {
         try
         {
-            await engines.Default.PingAsync(cancellationToken);
-            return TypedResults.Ok(new ReadinessResponse("ready", new Dictionary<string, string> { ["engine"] = "ok" }));
+            await check();
+            return "ok";
         }
-        catch (EngineException ex)
+        catch (Exception ex) when (ex is EngineException or AuditUnavailableException)
         {
-            return TypedResults.Json(
-                new ReadinessResponse("unready", new Dictionary<string, string> { ["engine"] = ex.Message }),
-                statusCode: StatusCodes.Status503ServiceUnavailable);
+            return ex.Message;
         }
     }
 }
