@@ -97,7 +97,57 @@ public sealed class CommandParserTests
         string[] verbs = ["help", "ps", "status", "inspect", "logs", "stats", "health", "start", "stop", "restart", "pause", "unpause", "kill", "rm",
             "prune", "volumes", "networks", "images", "df", "posture", "jobs", "run", "incidents", "ack", "silence", "whoami"];
         Assert.All(verbs, verb => Assert.NotNull(Registry.Find(verb)));
-        Assert.Equal(["prune", "volumes", "networks", "images", "df", "posture", "jobs", "run", "incidents", "ack", "silence"],
+        Assert.Equal(["jobs", "run", "incidents", "ack", "silence"],
             Registry.Commands.Where(c => !c.Available).Select(c => c.Verb));
+    }
+}
+
+public sealed class PruneAndResourceCommandTests
+{
+    private static readonly CommandRegistry Registry = DockerCommands.Create();
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Label_repeats_and_collects_every_selector_in_order()
+    {
+        var outcome = CommandParser.Parse(Registry, "prune volumes --label dockerops.test=run-1 --dry-run --label=team", Now);
+
+        Assert.True(outcome.IsOk, outcome.Problem);
+        Assert.Equal("volumes", outcome.Arguments!.Text("target"));
+        Assert.True(outcome.Arguments.Flag("dry-run"));
+        Assert.Equal(["dockerops.test=run-1", "team"], outcome.Arguments.List("label"));
+        Assert.Equal("volumes --dry-run --label dockerops.test=run-1 --label team", outcome.Arguments.ToString());
+    }
+
+    [Fact]
+    public void Discord_gives_labels_comma_separated()
+    {
+        var outcome = CommandParser.ParseNamed(Registry, "prune", new Dictionary<string, string> { ["target"] = "networks", ["label"] = "a=1, b" }, Now);
+
+        Assert.True(outcome.IsOk, outcome.Problem);
+        Assert.Equal(["a=1", "b"], outcome.Arguments!.List("label"));
+    }
+
+    [Theory]
+    [InlineData("prune", "`<target>` is required.")]
+    [InlineData("prune everything", "`everything` is not one of containers, images, volumes, networks, system.")]
+    [InlineData("prune images --label", "`--label` needs a value.")]
+    [InlineData("prune images --label =x", "`--label` takes a label selector, key or key=value (got `=x`).")]
+    [InlineData("volumes extra", "`volumes` takes at most 0 argument(s).")]
+    public void Bad_prune_and_list_input_is_a_problem(string text, string problem)
+    {
+        var outcome = CommandParser.Parse(Registry, text, Now);
+
+        Assert.False(outcome.IsOk);
+        Assert.Equal(problem, outcome.Problem);
+    }
+
+    [Fact]
+    public void The_six_verbs_are_available_and_prune_asks_first()
+    {
+        foreach (var verb in new[] { "prune", "volumes", "networks", "images", "df", "posture" })
+            Assert.True(Registry.Find(verb)!.Available, verb);
+        Assert.NotNull(Registry.Find("prune")!.Confirmation);
+        Assert.Equal(CommandEffect.Change, Registry.Find("prune")!.Effect);
     }
 }

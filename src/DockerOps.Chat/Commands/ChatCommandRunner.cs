@@ -133,7 +133,8 @@ public sealed partial class ChatCommandRunner(
         if (definition.Confirmation is { } rule && await rule(context))
         {
             var preview = await definition.Preview!(context);
-            if (preview.Tone == ReplyTone.Error)
+            // Only a warning asks a question; an error (refused) or info (nothing to do) is the whole answer.
+            if (preview.Tone != ReplyTone.Warning)
                 return preview;
             var secondApprover = options.Value.SecondApproval.Contains(definition.Verb, StringComparer.OrdinalIgnoreCase);
             var pending = confirmations.Create(identity, user, definition, arguments, secondApprover, ConfirmationLifetime);

@@ -19,6 +19,9 @@ public enum OptionKind
 
     /// <summary>A point in time as <c>docker logs --since</c> takes it: <c>10m</c>, RFC 3339, Unix seconds.</summary>
     Since,
+
+    /// <summary>Label selectors, repeatable: <c>--label k=v --label team</c> (Discord: comma separated).</summary>
+    Labels,
 }
 
 public enum ArgumentKind
@@ -96,6 +99,7 @@ public sealed class CommandDefinition
             {
                 OptionKind.Flag => $"[--{o.Name}]",
                 OptionKind.Integer => $"[--{o.Name} N]",
+                OptionKind.Labels => $"[--{o.Name} k=v]...",
                 _ => $"[--{o.Name} 10m]",
             }));
             return string.Join(' ', parts);

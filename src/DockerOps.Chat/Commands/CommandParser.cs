@@ -59,7 +59,9 @@ public static class CommandParser
             else
                 return ParseOutcome.Fail($"`--{option.Name}` needs a value.", definition);
 
-            if (!options.TryAdd(option.Name, value))
+            if (option.Kind == OptionKind.Labels && options.TryGetValue(option.Name, out var earlier))
+                options[option.Name] = earlier + "," + value;
+            else if (!options.TryAdd(option.Name, value))
                 return ParseOutcome.Fail($"`--{option.Name}` is given twice.", definition);
         }
 
@@ -129,6 +131,7 @@ public static class CommandParser
         var integers = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var flags = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var times = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
+        var lists = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in options)
         {
             var option = definition.Options.First(o => o.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
@@ -145,6 +148,12 @@ public static class CommandParser
                         return ParseOutcome.Fail($"`--{option.Name}` must be a whole number from {option.Min} to {option.Max} (got `{Echo(value)}`).", definition);
                     integers[option.Name] = number;
                     break;
+                case OptionKind.Labels:
+                    var selectors = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (selectors.Length == 0 || LabelSelectors.Validate(option.Name, selectors) is not null)
+                        return ParseOutcome.Fail($"`--{option.Name}` takes a label selector, key or key=value (got `{Echo(value)}`).", definition);
+                    lists[option.Name] = selectors;
+                    break;
                 default:
                     if (!PointInTime.TryParse(value, now, out var time))
                         return ParseOutcome.Fail($"`--{option.Name}` must be a duration back from now (10m, 2h), an RFC 3339 time or Unix seconds (got `{Echo(value)}`).", definition);
@@ -153,7 +162,7 @@ public static class CommandParser
             }
         }
 
-        return ParseOutcome.Ok(definition, new BoundArguments(texts, integers, flags, times, durations));
+        return ParseOutcome.Ok(definition, new BoundArguments(texts, integers, flags, times, durations, lists));
     }
 
     /// <summary>Echoes user input back safely: short, on one line, no backticks to break the formatting.</summary>
@@ -170,7 +179,8 @@ public sealed class BoundArguments(
     IReadOnlyDictionary<string, int> integers,
     IReadOnlySet<string> flags,
     IReadOnlyDictionary<string, DateTimeOffset> times,
-    IReadOnlyDictionary<string, TimeSpan> durations)
+    IReadOnlyDictionary<string, TimeSpan> durations,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? lists = null)
 {
     public static BoundArguments None { get; } = new(
         new Dictionary<string, string>(), new Dictionary<string, int>(), new HashSet<string>(),
@@ -184,9 +194,13 @@ public sealed class BoundArguments(
 
     public DateTimeOffset? Time(string name) => times.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>A repeatable option's values, empty when absent.</summary>
+    public IReadOnlyList<string> List(string name) => lists?.GetValueOrDefault(name) ?? [];
+
     public TimeSpan? Duration(string name) => durations.TryGetValue(name, out var value) ? value : null;
 
     /// <summary>Recorded with a confirmation and shown in previews.</summary>
     public override string ToString() =>
-        string.Join(' ', texts.Values.Concat(integers.Select(i => $"--{i.Key} {i.Value}")).Concat(flags.Select(f => $"--{f}")));
+        string.Join(' ', texts.Values.Concat(integers.Select(i => $"--{i.Key} {i.Value}")).Concat(flags.Select(f => $"--{f}"))
+            .Concat((lists ?? new Dictionary<string, IReadOnlyList<string>>()).SelectMany(l => l.Value.Select(v => $"--{l.Key} {v}"))));
 }

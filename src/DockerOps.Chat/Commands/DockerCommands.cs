@@ -47,15 +47,18 @@ public static class DockerCommands
             .Option("force", OptionKind.Flag, "Remove even if running").Confirm(Replies.PreviewRemoveAsync)
             .Handle(async c => Replies.Action(c, await c.Containers.RemoveAsync(c.Actor, c.Container, c.Args.Flag("force"), false, null, c.CancellationToken)));
 
-        // Recognised and listed, answered "not available in this build" until their use cases land.
-        r.Add("prune", "Remove unused containers, images, volumes or networks (asks first).", Permission.Prune)
+        r.Add("prune", "Remove unused containers, images, volumes or networks (shows what would go, asks first).", Permission.Prune)
             .Argument("target", "What to prune", required: true, ArgumentKind.Text, "containers", "images", "volumes", "networks", "system")
-            .Option("dry-run", OptionKind.Flag, "Only list what would go").Changes().Slow().NotInThisBuild();
-        r.Add("volumes", "List volumes.", Permission.VolumesRead).NotInThisBuild();
-        r.Add("networks", "List networks.", Permission.NetworksRead).NotInThisBuild();
-        r.Add("images", "List images.", Permission.ImagesRead).NotInThisBuild();
-        r.Add("df", "Disk usage of images, containers and volumes.", Permission.SystemRead).NotInThisBuild();
-        r.Add("posture", "Security posture of a container, or of all.", Permission.SystemRead).Container(required: false).NotInThisBuild();
+            .Option("dry-run", OptionKind.Flag, "Only list what would go").Option("label", OptionKind.Labels, "Only objects with this label (key or key=value)")
+            .Changes().Slow().Confirm(ResourceReplies.PrunePreviewAsync, when: ResourceReplies.PruneNeedsConfirmationAsync)
+            .Handle(ResourceReplies.PruneAsync);
+        r.Add("volumes", "List volumes.", Permission.VolumesRead).Option("label", OptionKind.Labels, "Only volumes with this label").Handle(ResourceReplies.VolumesAsync);
+        r.Add("networks", "List networks.", Permission.NetworksRead).Option("label", OptionKind.Labels, "Only networks with this label").Handle(ResourceReplies.NetworksAsync);
+        r.Add("images", "List images.", Permission.ImagesRead).Option("label", OptionKind.Labels, "Only images with this label").Slow().Handle(ResourceReplies.ImagesAsync);
+        r.Add("df", "Disk usage of images, containers and volumes.", Permission.SystemRead).Slow().Handle(ResourceReplies.DiskUsageAsync);
+        r.Add("posture", "Security posture of a container, or of all.", Permission.SystemRead).Container(required: false).Slow().Handle(ResourceReplies.PostureAsync);
+
+        // Recognised and listed, answered "not available in this build" until their use cases land.
         r.Add("jobs", "Scheduled jobs and their last runs.", Permission.JobsRead).NotInThisBuild();
         r.Add("run", "Run a job now.", Permission.JobsWrite).Argument("job", "Job name").Changes().NotInThisBuild();
         r.Add("incidents", "Open incidents.", Permission.IncidentsRead).NotInThisBuild();
