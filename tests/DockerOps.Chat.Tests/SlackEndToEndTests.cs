@@ -94,6 +94,13 @@ public sealed class SlackEndToEndTests(ChatApp app) : IAsyncLifetime
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("ephemeral", (string?)body["response_type"]);
         Assert.Equal($"`{name}` is running", (string?)body["text"]);
+
+        // And it is counted, by platform, verb and outcome.
+        using var admin = app.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", app.AdminKey);
+        var metrics = await admin.GetStringAsync("/metrics");
+        Assert.Contains(metrics.Split('\n'), line => line.StartsWith("dockerops_chat_commands_total{", StringComparison.Ordinal)
+            && line.Contains("platform=\"slack\"") && line.Contains("verb=\"status\"") && line.Contains("outcome=\"info\""));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using DockerOps.Core.Common;
 using DockerOps.Chat.Confirmations;
 using DockerOps.Chat.Identity;
 using DockerOps.Core.Access;
@@ -72,7 +73,7 @@ public sealed partial class ChatCommandRunner(
         var definition = parsed.Definition!;
         var inChannel = definition.Effect == CommandEffect.Change ? options.Value.ChangesInChannel : options.Value.ReadsInChannel;
         return new ChatTurn(null, new CommandRun(definition.Verb, definition.Slow && definition.Available, inChannel,
-            ct => SafelyAsync(() => ExecuteAsync(identity, user, definition, parsed.Arguments!, ct), ct)));
+            ct => CountedAsync(user, definition.Verb, SafelyAsync(() => ExecuteAsync(identity, user, definition, parsed.Arguments!, ct), ct))));
     }
 
     /// <summary>A click on a Confirm, Approve or Cancel button, by whoever clicked it.</summary>
@@ -110,14 +111,22 @@ public sealed partial class ChatCommandRunner(
                     $"A second person allowed to {pending.Definition.Verb} must approve within {options.Value.ConfirmationSeconds} s.")
                     with { InChannel = true, Buttons = Buttons(pending.Token, ConfirmationDecision.Approve, "Approve") }, updatesPrompt: true);
             default:
-                var run = new CommandRun(pending!.Definition.Verb, Slow: true, options.Value.ChangesInChannel, ct => SafelyAsync(async () =>
+                var run = new CommandRun(pending!.Definition.Verb, Slow: true, options.Value.ChangesInChannel, ct => CountedAsync(pending.User, pending.Definition.Verb, SafelyAsync(async () =>
                 {
                     var context = new CommandContext(pending.Requester, pending.User, pending.Definition, pending.Arguments, services, ct);
                     var reply = Visible(pending.Definition, await pending.Definition.Handler(context));
                     return outcome.Approver is { } approver ? reply with { Lines = [.. reply.Lines, $"Approved by {approver.Mention}."] } : reply;
-                }, ct));
+                }, ct)));
                 return new ChatTurn(null, run, UpdatesPrompt: true);
         }
+    }
+
+    /// <summary>Counts the command by platform, verb and how its answer came out (success, info, warning, error).</summary>
+    private static async Task<ChatReply> CountedAsync(ChatUser user, string verb, Task<ChatReply> answer)
+    {
+        var reply = await answer;
+        DockerOpsMetrics.ChatCommand(user.Platform.ToString().ToLowerInvariant(), verb, reply.Tone.ToString().ToLowerInvariant());
+        return reply;
     }
 
     private async Task<ChatReply> ExecuteAsync(ChatIdentity identity, ChatUser user, CommandDefinition definition, BoundArguments arguments, CancellationToken cancellationToken)
