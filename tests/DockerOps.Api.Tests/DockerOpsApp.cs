@@ -25,6 +25,9 @@ public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _settings = new Dictionary<string, string?>(settings);
         _settings.TryAdd("Docker:Host", TestEngine.Host);
+        // Each host keeps its incidents and jobs in its own folder, and watches only this run's containers.
+        _settings.TryAdd("DOCKEROPS_DATA", Path.Combine(Path.GetTempPath(), "dockerops-tests", Guid.NewGuid().ToString("N")));
+        _settings.TryAdd("Health:Label", $"{TestEngine.Label}={TestEngine.RunId}");
         UseKestrel(0);
     }
 

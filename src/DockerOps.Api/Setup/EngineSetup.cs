@@ -69,6 +69,7 @@ public static class EngineSetup
                 .Prepend(new DockerEngineSettings(DockerOptions.LocalEngine, new Uri(options.EffectiveHost), callTimeout, stopMargin));
             return new DockerEngineRegistry(DockerOptions.LocalEngine, engines);
         });
+        services.AddSingleton<IEngineEventSources>(provider => (DockerEngineRegistry)provider.GetRequiredService<IEngineRegistry>());
         return services;
     }
 
