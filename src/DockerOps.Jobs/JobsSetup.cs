@@ -10,6 +10,7 @@ using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -30,7 +31,8 @@ public static class JobsSetup
         services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
 
-        services.AddSingleton(new JobsDatabase(JobsDatabase.FolderFrom(configuration)));
+        // Read when first needed, not now: hosts (and test hosts) may still add configuration.
+        services.AddSingleton(p => new JobsDatabase(JobsDatabase.FolderFrom(p.GetRequiredService<IConfiguration>())));
         services.AddSingleton<SqliteIncidentStore>();
         services.AddSingleton<IIncidentStore>(p => p.GetRequiredService<SqliteIncidentStore>());
         services.AddSingleton<DeliveryLedger>();
@@ -66,12 +68,18 @@ public static class JobsSetup
                 return new PostgreSqlStorage(new NpgsqlConnectionFactory(options.ConnectionString!, postgres), postgres);
             }
 
-            var folder = Path.GetFullPath(JobsDatabase.FolderFrom(configuration));
+            var folder = Path.GetFullPath(JobsDatabase.FolderFrom(p.GetRequiredService<IConfiguration>()));
             Directory.CreateDirectory(folder);
             var file = Path.Combine(folder, options.SqliteFile);
             return new SQLiteStorage(file, new SQLiteStorageOptions { QueuePollInterval = poll });
         });
-        services.AddHangfire(config => config
+        // Clients and the activator bound to this host's storage and container, registered before
+        // AddHangfire so that its defaults (which may fall back to Hangfire's statics) are not used.
+        services.AddSingleton<IBackgroundJobClient>(p => new BackgroundJobClient(p.GetRequiredService<JobStorage>()));
+        services.AddSingleton<IRecurringJobManager>(p => new RecurringJobManager(p.GetRequiredService<JobStorage>()));
+        services.AddSingleton<JobActivator>(p => new Hangfire.AspNetCore.AspNetCoreJobActivator(p.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((provider, config) => config
+            .UseLogProvider(new HostLogProvider(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
@@ -79,11 +87,38 @@ public static class JobsSetup
         {
             var options = provider.GetRequiredService<IOptions<JobsOptions>>().Value;
             server.Queues = [AlertDeliveryJob.Queue, "default"];
+            server.Activator = provider.GetRequiredService<JobActivator>();
             server.WorkerCount = options.WorkerCount;
             // Retries are scheduled jobs: look for due ones every second, not every 15.
             server.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
         services.AddHostedService<RecurringJobsRegistrar>();
         return services;
+    }
+}
+
+/// <summary>
+/// Hangfire keeps its log provider in a static. When a host in the same process has stopped (tests
+/// run several), its logger factory is disposed: log nothing then rather than fail the job.
+/// </summary>
+internal sealed class HostLogProvider(ILoggerFactory factory) : Hangfire.Logging.ILogProvider
+{
+    private readonly Hangfire.AspNetCore.AspNetCoreLogProvider _inner = new(factory);
+
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try
+        {
+            return _inner.GetLogger(name);
+        }
+        catch (ObjectDisposedException)
+        {
+            return new Silent();
+        }
+    }
+
+    private sealed class Silent : Hangfire.Logging.ILog
+    {
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
     }
 }

@@ -27,7 +27,9 @@ public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
         _settings.TryAdd("Docker:Host", TestEngine.Host);
         // Each host keeps its incidents and jobs in its own folder, and watches only this run's containers.
         _settings.TryAdd("DOCKEROPS_DATA", Path.Combine(Path.GetTempPath(), "dockerops-tests", Guid.NewGuid().ToString("N")));
-        _settings.TryAdd("Health:Label", $"{TestEngine.Label}={TestEngine.RunId}");
+        // Fixtures that test the watch set their own scope; the others watch a scope nobody uses, so
+        // that they never act on (auto-heal) containers that belong to other fixtures.
+        _settings.TryAdd("Health:Label", $"{TestEngine.Label}.scope=unwatched-{Guid.NewGuid():N}");
         UseKestrel(0);
     }
 

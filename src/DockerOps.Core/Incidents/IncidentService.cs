@@ -400,20 +400,41 @@ public sealed partial class IncidentService(
             var details = await engine.InspectContainerAsync(containerId, deadline.Token);
             if (cause == IncidentCause.Unhealthy && details.Health.Log.Count > 0)
                 probe = details.Health.Log[^1].Output.Trim();
-            var text = new StringBuilder();
+            // stdout and stderr come as separate streams whose chunks may interleave out of order:
+            // ask for timestamps and sort the lines by them.
+            var stdout = new StringBuilder();
+            var stderr = new StringBuilder();
             await foreach (var chunk in engine.ReadLogsAsync(containerId, details.Config.Tty,
-                new LogQuery(Alert.LogLineCount, null, null, false, true, true, false), deadline.Token))
+                new LogQuery(Alert.LogLineCount, null, null, true, true, true, false), deadline.Token))
             {
-                text.Append(Encoding.UTF8.GetString(chunk.Data.Span));
+                (chunk.Stream == LogStream.Stderr ? stderr : stdout).Append(Encoding.UTF8.GetString(chunk.Data.Span));
             }
 
-            lines.AddRange(text.ToString().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).TakeLast(Alert.LogLineCount));
+            lines.AddRange(TimestampedLines(stdout).Concat(TimestampedLines(stderr))
+                .OrderBy(l => l.Time, StringComparer.Ordinal)
+                .Select(l => l.Text)
+                .TakeLast(Alert.LogLineCount));
         }
         catch (Exception ex) when (ex is EngineException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
         }
 
         return (probe, lines);
+    }
+
+    /// <summary>Lines as "2026-01-01T12:00:00.123456789Z text", keyed by the stamp with its fraction padded to sort as text.</summary>
+    private static IEnumerable<(string Time, string Text)> TimestampedLines(StringBuilder text) =>
+        text.ToString().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).Select(l =>
+        {
+            var space = l.IndexOf(' ');
+            return space > 0 ? (SortableStamp(l[..space]), l[(space + 1)..]) : (l, "");
+        }).Where(l => l.Item2.Length > 0);
+
+    private static string SortableStamp(string stamp)
+    {
+        var dot = stamp.IndexOf('.');
+        var zone = stamp.IndexOfAny(['Z', '+'], Math.Max(dot, 0));
+        return dot < 0 || zone < 0 ? stamp : stamp[..(dot + 1)] + stamp[(dot + 1)..zone].PadRight(9, '0') + stamp[zone..];
     }
 
     private sealed class ContainerTrack
