@@ -35,7 +35,7 @@ public sealed class IncidentServiceTests
     {
         await _incidents.HandleAsync(Engine, Event(EngineEventKind.HealthStatus, HealthStatus.Unhealthy), default);
         await _incidents.HandleAsync(Engine, Event(EngineEventKind.HealthStatus, HealthStatus.Unhealthy), default);
-        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Running, HealthStatus.Unhealthy, "Up 1 minute (unhealthy)")], default);
+        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Running, HealthStatus.Unhealthy, "Up 1 minute (unhealthy)")], _clock.GetUtcNow(), default);
 
         var alert = Assert.Single(_alerts.Alerts);
         Assert.Equal(AlertKind.Opened, alert.Kind);
@@ -51,7 +51,7 @@ public sealed class IncidentServiceTests
 
         // The daemon restarts: the watcher reconnects and reconciles; health reset to starting, streak 0.
         _clock.Advance(TimeSpan.FromSeconds(30));
-        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Running, HealthStatus.Starting, "Up 2 seconds (health: starting)")], default);
+        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Running, HealthStatus.Starting, "Up 2 seconds (health: starting)")], _clock.GetUtcNow(), default);
         await _incidents.HandleAsync(Engine, Event(EngineEventKind.Start), default);
         await _incidents.HandleAsync(Engine, Event(EngineEventKind.HealthStatus, HealthStatus.Starting), default);
         _clock.Advance(TimeSpan.FromSeconds(30));
@@ -137,16 +137,44 @@ public sealed class IncidentServiceTests
     [Fact]
     public async Task Events_missed_while_disconnected_are_found_by_reconciling_and_alerted_once()
     {
-        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Running, HealthStatus.Healthy, "Up 1 minute (healthy)")], default);
-        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Running, HealthStatus.Unhealthy, "Up 2 minutes (unhealthy)")], default);
-        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Running, HealthStatus.Unhealthy, "Up 2 minutes (unhealthy)")], default);
-        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Exited, HealthStatus.None, "Exited (2) 3 seconds ago")], default);
+        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Running, HealthStatus.Healthy, "Up 1 minute (healthy)")], _clock.GetUtcNow(), default);
+        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Running, HealthStatus.Unhealthy, "Up 2 minutes (unhealthy)")], _clock.GetUtcNow(), default);
+        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Running, HealthStatus.Unhealthy, "Up 2 minutes (unhealthy)")], _clock.GetUtcNow(), default);
+        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Exited, HealthStatus.None, "Exited (2) 3 seconds ago")], _clock.GetUtcNow(), default);
 
         Assert.Equal([(AlertKind.Opened, IncidentCause.Unhealthy), (AlertKind.Opened, IncidentCause.Crashed)],
             _alerts.Alerts.Select(a => (a.Kind, a.Cause!.Value)));
 
-        await _incidents.ReconcileAsync(Engine, [], default);
+        await _incidents.ReconcileAsync(Engine, [], _clock.GetUtcNow(), default);
         Assert.Equal(2, _alerts.Alerts.Count(a => a.Kind == AlertKind.Resolved));
+    }
+
+    [Fact]
+    public async Task A_list_taken_before_the_latest_event_does_not_undo_what_the_event_said()
+    {
+        var listedAt = _clock.GetUtcNow();
+        _clock.Advance(TimeSpan.FromMilliseconds(50));
+        await _incidents.HandleAsync(Engine, Event(EngineEventKind.Start), default);
+        await _incidents.HandleAsync(Engine, Event(EngineEventKind.Die, exit: 1), default);
+
+        // The list was taken while the container still ran; the die came after it.
+        await _incidents.ReconcileAsync(Engine, [Listed(ContainerState.Running, HealthStatus.None, "Up 1 second")], listedAt, default);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        await _incidents.TickAsync(default);
+
+        Assert.Equal([AlertKind.Opened], _alerts.Alerts.Select(a => a.Kind));
+    }
+
+    [Fact]
+    public async Task Restarts_whose_die_events_were_skipped_still_count_towards_a_restart_loop()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await _incidents.HandleAsync(Engine, Event(EngineEventKind.Start), default);
+            _clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(IncidentCause.RestartLoop, Assert.Single(_alerts.Alerts).Cause);
     }
 
     private sealed class RecordingPublisher : IAlertPublisher

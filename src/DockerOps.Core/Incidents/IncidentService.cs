@@ -39,6 +39,7 @@ public sealed partial class IncidentService(
         {
             var open = await OpenIncidentsAsync(cancellationToken);
             var track = Track(engine, e.ContainerId);
+            track.LastEventAt = e.Time;
             track.Name = e.ContainerName;
             track.Labels = e.Labels;
             var key = (engine, e.ContainerId);
@@ -77,7 +78,13 @@ public sealed partial class IncidentService(
                 case EngineEventKind.Start:
                     track.Running = true;
                     track.RunningSince = e.Time;
-                    if (track.LastDieIntended == false)
+                    // A start that follows a die nobody asked for is a restart by the engine's policy.
+                    // When the die itself was not seen (the engine skips events for slow readers), a
+                    // start of a container already seen starting counts too, unless a stop was asked for.
+                    var unasked = track.LastDieIntended == false || (track.LastDieIntended is null && track.StartsSeen > 0 && track.StopIntendedAt is null);
+                    track.StartsSeen++;
+                    track.StopIntendedAt = null;
+                    if (unasked)
                     {
                         // Only restarts nobody asked for count towards a loop.
                         track.Restarts.Enqueue(e.Time);
@@ -108,7 +115,8 @@ public sealed partial class IncidentService(
     /// Compares a fresh list of the watched containers with what is known, so that events missed
     /// while disconnected (or skipped by the engine) are still acted on. Returns the unhealthy ones.
     /// </summary>
-    public async Task<IReadOnlyList<UnhealthySighting>> ReconcileAsync(string engine, IReadOnlyList<ContainerSummary> containers, CancellationToken cancellationToken)
+    /// <param name="listedAt">When the list was asked for: containers with events since then are left to the events, which are fresher.</param>
+    public async Task<IReadOnlyList<UnhealthySighting>> ReconcileAsync(string engine, IReadOnlyList<ContainerSummary> containers, DateTimeOffset listedAt, CancellationToken cancellationToken)
     {
         var sightings = new List<UnhealthySighting>();
         await _lock.WaitAsync(cancellationToken);
@@ -120,6 +128,8 @@ public sealed partial class IncidentService(
             foreach (var c in containers)
             {
                 var known = _tracks.TryGetValue((engine, c.Id), out var existing);
+                if (known && existing!.LastEventAt >= listedAt)
+                    continue;
                 var track = Track(engine, c.Id);
                 var wasRunning = track.Running;
                 track.Name = c.Name;
@@ -139,6 +149,9 @@ public sealed partial class IncidentService(
                         await ResolveAsync(open, engine, c.Id, IncidentCause.Unhealthy, now, "healthy again (seen when reconciling)", cancellationToken);
                         break;
                 }
+
+                if (c.State == ContainerState.Restarting)
+                    await SampleRestartCountAsync(engine, c, track, now, cancellationToken);
 
                 // A container that was known to run and is now exited with an error, with no stop asked
                 // for, crashed while the events were not reaching us.
@@ -161,6 +174,32 @@ public sealed partial class IncidentService(
         {
             _lock.Release();
         }
+    }
+
+    /// <summary>
+    /// The engine's own restart count, sampled while reconciling, finds a restart loop even when the
+    /// stream lost the events of it.
+    /// </summary>
+    private async Task SampleRestartCountAsync(string engineName, ContainerSummary c, ContainerTrack track, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (engines.Find(engineName) is not { } engine)
+            return;
+        long count;
+        try
+        {
+            count = (await engine.InspectContainerAsync(c.Id, cancellationToken)).RestartCount;
+        }
+        catch (EngineNotFoundException)
+        {
+            return;
+        }
+
+        track.RestartCounts.Enqueue((now, count));
+        while (track.RestartCounts.TryPeek(out var first) && now - first.Time > policy.RestartLoopWindow)
+            track.RestartCounts.Dequeue();
+        var oldest = track.RestartCounts.Peek();
+        if (count - oldest.Count > policy.RestartLoopCount || (oldest.Time == now && count > policy.RestartLoopCount && now - c.Created <= policy.RestartLoopWindow))
+            await OpenAsync(engineName, c.Id, c.Name, c.Labels, IncidentCause.RestartLoop, now, null, cancellationToken);
     }
 
     /// <summary>Resolves crashes, OOM kills and restart loops of containers that have run long enough since.</summary>
@@ -447,6 +486,9 @@ public sealed partial class IncidentService(
         public DateTimeOffset? OomAt { get; set; }
         public bool? LastDieIntended { get; set; }
         public Queue<DateTimeOffset> Restarts { get; } = new();
+        public int StartsSeen { get; set; }
+        public DateTimeOffset LastEventAt { get; set; } = DateTimeOffset.MinValue;
+        public Queue<(DateTimeOffset Time, long Count)> RestartCounts { get; } = new();
     }
 }
 

@@ -130,12 +130,13 @@ public sealed partial class HealthWatcher(
                         if (await incidents.HandleAsync(engine, e, stoppingToken) is { } unhealthy)
                             autoHeal.Request(unhealthy, labels, _stopping);
                         break;
-                    case Work.Reconcile(var engine):
+                    case Work.Reconcile(var engine, _):
                         var engineClient = engines.Find(engine);
                         if (engineClient is null)
                             break;
+                        var listedAt = clock.GetUtcNow();
                         var containers = await engineClient.ListContainersAsync(new ContainerQuery(All: true, Labels: labels), stoppingToken);
-                        foreach (var sighting in await incidents.ReconcileAsync(engine, containers, stoppingToken))
+                        foreach (var sighting in await incidents.ReconcileAsync(engine, containers, listedAt, stoppingToken))
                             autoHeal.Request(sighting, labels, _stopping);
                         _reconciliations.AddOrUpdate(engine, 1, (_, n) => n + 1);
                         break;
@@ -152,15 +153,29 @@ public sealed partial class HealthWatcher(
             {
                 // One bad event or an engine hiccup while reconciling must not stop the watch.
                 LogWorkFailed(logger, work.GetType().Name, ex);
+                if (work is Work.Reconcile failed)
+                    RetryLater(failed, stoppingToken);
             }
         }
+    }
+
+    /// <summary>
+    /// A failed reconciliation (often the first call on a connection the engine just dropped) is
+    /// tried again soon: waiting for the next scheduled one would leave missed events unseen.
+    /// </summary>
+    private void RetryLater(Work.Reconcile failed, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(Math.Min(options.Value.ReconnectMaxSeconds, options.Value.ReconnectMinSeconds * Math.Pow(2, failed.Attempt)));
+        _ = Task.Delay(delay, clock, stoppingToken).ContinueWith(
+            _ => _work.Writer.TryWrite(failed with { Attempt = failed.Attempt + 1 }),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
     }
 
     private abstract record Work
     {
         public sealed record Event(string Engine, EngineEvent Value) : Work;
 
-        public sealed record Reconcile(string Engine) : Work;
+        public sealed record Reconcile(string Engine, int Attempt = 0) : Work;
 
         public sealed record Tick : Work;
     }

@@ -1,7 +1,10 @@
 using DockerOps.Jobs.Health;
 using DockerOps.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using WireMock;
 using WireMock.RequestBuilders;
+using WireMock.Types;
+using WireMock.Util;
 using WireMock.ResponseBuilders;
 
 namespace DockerOps.Api.Tests.Watch;
@@ -16,11 +19,13 @@ public sealed class FlakyReceiverApp() : ReceiverApp(Prepare("flaky", Stub, url 
 {
     private static void Stub(WireMock.Server.WireMockServer server)
     {
-        var hook = Request.Create().WithPath("/hook").UsingPost();
-        server.Given(hook).InScenario("flaky").WillSetStateTo("rate-limited").RespondWith(Response.Create().WithStatusCode(500));
-        server.Given(hook).InScenario("flaky").WhenStateIs("rate-limited").WillSetStateTo("up")
-            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1"));
-        server.Given(hook).InScenario("flaky").WhenStateIs("up").RespondWith(Response.Create().WithStatusCode(200));
+        var attempts = 0;
+        server.Given(Request.Create().WithPath("/hook").UsingPost()).RespondWith(Response.Create().WithCallback(_ => Interlocked.Increment(ref attempts) switch
+        {
+            1 => new ResponseMessage { StatusCode = 500 },
+            2 => new ResponseMessage { StatusCode = 429, Headers = new Dictionary<string, WireMockList<string>> { ["Retry-After"] = new("1") } },
+            _ => new ResponseMessage { StatusCode = 200 },
+        }));
     }
 }
 
