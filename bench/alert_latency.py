@@ -46,7 +46,7 @@ def watch_events():
     response = conn.getresponse()
     buffer = b""
     while True:
-        chunk = response.fp.read1(65536)
+        chunk = response.read1(65536)
         if not chunk:
             return
         buffer += chunk
