@@ -24,6 +24,9 @@ install_missing() {
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   [ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || missing+=(busybox-static)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  # The image-pull tests run a local registry on 127.0.0.1 (the fixture starts and stops it).
+  [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     log "Missing ${missing[*]} and not root: install them (apt-get install ${missing[*]}) or set DOCKER_HOST to an engine."
@@ -75,11 +78,36 @@ else
   start_private_engine
 fi
 
+# Static checks: the deployment files parse, and the committed OpenAPI contract passes a standard linter.
+static_failures=0
+for compose in docker-compose.yml deploy/stack.yml; do
+  if docker-compose -f "$compose" config -q; then
+    log "docker-compose config: $compose is valid"
+  else
+    log "docker-compose config: $compose is NOT valid"; static_failures=$((static_failures + 1))
+  fi
+done
+if docker-compose -f docker-compose.yml --profile postgres config -q; then
+  log "docker-compose config: the postgres profile is valid"
+else
+  log "docker-compose config: the postgres profile is NOT valid"; static_failures=$((static_failures + 1))
+fi
+if command -v npx >/dev/null 2>&1; then
+  if (cd "$(mktemp -d)" && npx --yes @redocly/cli@2.77.0 lint --format=summary "$OLDPWD/openapi/dockerops.v1.json") >&2; then
+    log "OpenAPI lint: openapi/dockerops.v1.json passes"
+  else
+    log "OpenAPI lint: openapi/dockerops.v1.json FAILS"; static_failures=$((static_failures + 1))
+  fi
+else
+  log "OpenAPI lint: npx is missing (install Node.js and npm)"; static_failures=$((static_failures + 1))
+fi
+
 results=$(mktemp)
 set +e
 dotnet test DockerOps.sln --blame-hang-timeout 10m "$@" 2>&1 | tee "$results"
 status=${PIPESTATUS[0]}
 set -e
+[ "$static_failures" -eq 0 ] || { log "$static_failures static check(s) failed"; [ "$status" -ne 0 ] || status=1; }
 
 # One closing line in the form CI reads: the totals over every test assembly.
 awk '/(Passed|Failed)! +- +Failed:/ {

@@ -59,7 +59,10 @@ internal static class ContainerCreation
                 CapDrop = spec.CapDrop.ToList(),
                 SecurityOpt = spec.NoNewPrivileges ? ["no-new-privileges:true"] : null,
                 Privileged = spec.Privileged,
-                NetworkMode = firstNetwork?.Name,
+                NetworkMode = spec.NetworkMode ?? firstNetwork?.Name,
+                PidMode = spec.PidMode,
+                IpcMode = spec.IpcMode,
+                Devices = spec.Devices.Select(d => new DeviceMapping { PathOnHost = d.PathOnHost, PathInContainer = d.PathInContainer, CgroupPermissions = d.Permissions }).ToList(),
             },
             NetworkingConfig = firstNetwork is null
                 ? null

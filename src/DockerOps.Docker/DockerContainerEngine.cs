@@ -36,6 +36,8 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
 
     internal TimeSpan CallTimeout => _settings.CallTimeout;
 
+    internal DockerEngineSettings Settings => _settings;
+
     public Task PingAsync(CancellationToken cancellationToken) =>
         _calls.RunAsync("ping", _settings.CallTimeout, cancellationToken, token => _client.System.PingAsync(token));
 
@@ -95,7 +97,7 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         });
 
     public Task<bool> StartContainerAsync(string id, CancellationToken cancellationToken) =>
-        _calls.RunAsync("start container", _settings.CallTimeout, cancellationToken,
+        _calls.RunAsync("start container", StartDeadline, cancellationToken,
             token => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), token));
 
     public Task<bool> StopContainerAsync(string id, TimeSpan? timeout, CancellationToken cancellationToken) =>
@@ -167,6 +169,10 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         _client.Dispose();
         _configuration.Dispose();
     }
+
+    // Starting sets up the runtime, mounts and networks: on a busy host that outlasts a quick call's
+    // deadline (seen at over 5 s here), yet it must still end; it gets the stop margin on top.
+    private TimeSpan StartDeadline => _settings.CallTimeout + _settings.StopMargin;
 
     private TimeSpan StopDeadline(TimeSpan? stopTimeout) => (stopTimeout ?? TimeSpan.FromSeconds(10)) + _settings.StopMargin;
 

@@ -3,10 +3,12 @@ using DockerOps.Core.Engines;
 namespace DockerOps.Docker;
 
 /// <summary>The configured engines by name; the default one is <c>local</c> unless configured otherwise.</summary>
-public sealed class DockerEngineRegistry : IEngineRegistry, IEngineEventSources, IDisposable
+public sealed class DockerEngineRegistry : IEngineRegistry, IResourceEngineRegistry, IEngineEventSources, IDisposable
 {
     private readonly Dictionary<string, DockerContainerEngine> _engines;
     private readonly Dictionary<string, DockerEventSource> _events;
+    private readonly Dictionary<string, EngineResources> _resources;
+    private readonly List<EngineHttp> _http = [];
 
     public DockerEngineRegistry(string defaultName, IEnumerable<DockerEngineSettings> engines)
     {
@@ -16,6 +18,13 @@ public sealed class DockerEngineRegistry : IEngineRegistry, IEngineEventSources,
         if (!_engines.ContainsKey(defaultName))
             throw new ArgumentException($"The default engine '{defaultName}' is not among the configured engines.", nameof(defaultName));
         DefaultName = defaultName;
+        _resources = _engines.ToDictionary(e => e.Key, e =>
+        {
+            var http = new EngineHttp(e.Value.Settings.Host);
+            _http.Add(http);
+            return new EngineResources(e.Key, e.Value, new DockerVolumeEngine(e.Value), new DockerNetworkEngine(e.Value),
+                new DockerImageEngine(e.Value), new DockerSystemEngine(e.Value, http));
+        }, StringComparer.OrdinalIgnoreCase);
     }
 
     public string DefaultName { get; }
@@ -26,11 +35,15 @@ public sealed class DockerEngineRegistry : IEngineRegistry, IEngineEventSources,
 
     IEngineEventSource? IEngineEventSources.Find(string name) => _events.GetValueOrDefault(name);
 
+    public EngineResources? FindResources(string name) => _resources.GetValueOrDefault(name);
+
     public void Dispose()
     {
         foreach (var engine in _engines.Values)
             engine.Dispose();
         foreach (var source in _events.Values)
             source.Dispose();
+        foreach (var http in _http)
+            http.Dispose();
     }
 }

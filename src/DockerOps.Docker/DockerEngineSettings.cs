@@ -7,6 +7,12 @@ public sealed record DockerEngineSettings(
     TimeSpan CallTimeout,
     TimeSpan StopMargin)
 {
+    /// <summary>Deadline for a whole image pull, which downloads layers.</summary>
+    public TimeSpan PullTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Deadline for disk usage and prune calls, which walk the engine's storage.</summary>
+    public TimeSpan PruneTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The socket the docker CLI uses when DOCKER_HOST is unset.</summary>
     public const string DefaultHost = "unix:///var/run/docker.sock";
 

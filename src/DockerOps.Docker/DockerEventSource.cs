@@ -54,7 +54,7 @@ public sealed class DockerEventSource : IEngineEventSource, IDisposable
 
     public string Name => _settings.Name;
 
-    public async IAsyncEnumerable<EngineEvent> WatchEventsAsync(IReadOnlyList<string> labels, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ContainerEvent> WatchEventsAsync(IReadOnlyList<string> labels, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var filters = new Dictionary<string, string[]>
         {
@@ -78,7 +78,7 @@ public sealed class DockerEventSource : IEngineEventSource, IDisposable
             return answer;
         }).ConfigureAwait(false);
 
-        yield return EngineEvent.Subscribed(DateTimeOffset.UtcNow);
+        yield return ContainerEvent.Subscribed(DateTimeOffset.UtcNow);
 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var reader = new StreamReader(body);
@@ -97,7 +97,7 @@ public sealed class DockerEventSource : IEngineEventSource, IDisposable
     }
 
     /// <summary>One engine event line to a domain event; null for anything not understood.</summary>
-    public static EngineEvent? Parse(string line)
+    public static ContainerEvent? Parse(string line)
     {
         try
         {
@@ -112,7 +112,7 @@ public sealed class DockerEventSource : IEngineEventSource, IDisposable
             // Attributes mix the container's labels with a few of the engine's own keys.
             var labels = attributes.Where(a => a.Key is not ("name" or "image" or "exitCode" or "signal")).ToDictionary(a => a.Key, a => a.Value);
             var action = message.Action;
-            EngineEvent Make(EngineEventKind kind, HealthStatus? health = null, long? exit = null, string? signal = null) =>
+            ContainerEvent Make(EngineEventKind kind, HealthStatus? health = null, long? exit = null, string? signal = null) =>
                 new(kind, id, name, time, labels, health, exit, signal);
 
             if (action.StartsWith("health_status", StringComparison.Ordinal))

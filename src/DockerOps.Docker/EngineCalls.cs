@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using Docker.DotNet;
+using DockerOps.Core.Common;
 using DockerOps.Core.Engines;
 
 namespace DockerOps.Docker;
@@ -16,12 +18,16 @@ internal sealed class EngineCalls(string engine)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await call(deadline.Token).ConfigureAwait(false);
+            var result = await call(deadline.Token).ConfigureAwait(false);
+            DockerOpsMetrics.EngineCall(engine, operation, Stopwatch.GetElapsedTime(started), "ok");
+            return result;
         }
         catch (Exception ex) when (Translate(ex, operation, timeout, deadline.IsCancellationRequested, cancellationToken) is { } translated)
         {
+            DockerOpsMetrics.EngineCall(engine, operation, Stopwatch.GetElapsedTime(started), OutcomeOf(translated));
             throw translated;
         }
     }
@@ -32,6 +38,16 @@ internal sealed class EngineCalls(string engine)
             await call(token).ConfigureAwait(false);
             return true;
         });
+
+    private static string OutcomeOf(Exception translated) => translated switch
+    {
+        EngineUnavailableException => "unavailable",
+        EngineTimeoutException => "timeout",
+        EngineNotFoundException => "not_found",
+        EngineConflictException => "conflict",
+        EngineBadRequestException => "bad_request",
+        _ => "failure",
+    };
 
     /// <summary>Maps a failure; null lets it propagate unchanged (the caller's own cancellation).</summary>
     public Exception? Translate(Exception ex, string operation, TimeSpan timeout, bool deadlinePassed, CancellationToken callerToken)
@@ -51,6 +67,9 @@ internal sealed class EngineCalls(string engine)
                     404 => new EngineNotFoundException(engine, message, ex),
                     409 or 304 => new EngineConflictException(engine, message, ex),
                     400 => new EngineBadRequestException(engine, message, ex),
+                    // The engine answers 500 for some refusals that are about the request, not the engine.
+                    500 when IsPortInUse(message) => new EngineConflictException(engine, message, ex),
+                    500 when message.StartsWith("unable to find user", StringComparison.Ordinal) => new EngineBadRequestException(engine, message, ex),
                     _ => new EngineFailureException(engine, $"The engine '{engine}' failed '{operation}' ({(int)api.StatusCode}): {message}", (int)api.StatusCode, ex),
                 };
             case HttpRequestException or SocketException or IOException when IsConnectFailure(ex):
@@ -61,6 +80,10 @@ internal sealed class EngineCalls(string engine)
                 return null;
         }
     }
+
+    private static bool IsPortInUse(string message) =>
+        message.Contains("port is already allocated", StringComparison.Ordinal) ||
+        message.Contains("address already in use", StringComparison.Ordinal);
 
     private static bool IsConnectFailure(Exception ex)
     {

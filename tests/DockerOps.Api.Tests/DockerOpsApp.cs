@@ -1,20 +1,30 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DockerOps.Core.Access;
+using DockerOps.Api.Tests.Contract;
 using DockerOps.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DockerOps.Api.Tests;
 
 /// <summary>
 /// The real service on Kestrel, on a free loopback port, driving the real test engine.
 /// Settings can be overridden per fixture (for example to point at a misbehaving WireMock engine).
+/// Each instance has its own data folder (deleted on dispose) and seeds an admin key through
+/// DOCKEROPS_ADMIN_KEY; <c>CreateClient()</c> sends that key, so tests that are not about access
+/// control need not think about it. <see cref="CreateClientWithRole"/> makes keys for the rest.
 /// </summary>
 public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDataFolder;
 
     public DockerOpsApp()
         : this(new Dictionary<string, string?>())
@@ -25,13 +35,31 @@ public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _settings = new Dictionary<string, string?>(settings);
         _settings.TryAdd("Docker:Host", TestEngine.Host);
-        // Each host keeps its incidents and jobs in its own folder, and watches only this run's containers.
-        _settings.TryAdd("DOCKEROPS_DATA", Path.Combine(Path.GetTempPath(), "dockerops-tests", Guid.NewGuid().ToString("N")));
+        if (!_settings.ContainsKey("DOCKEROPS_DATA"))
+        {
+            _settings["DOCKEROPS_DATA"] = Directory.CreateTempSubdirectory("dockerops-test-data-").FullName;
+            _ownsDataFolder = true;
+        }
+
+        DataFolder = _settings["DOCKEROPS_DATA"]!;
+        if (!_settings.ContainsKey("DOCKEROPS_ADMIN_KEY_FILE"))
+            _settings.TryAdd("DOCKEROPS_ADMIN_KEY", ApiKeySecrets.Generate().Key);
+        AdminKey = _settings.GetValueOrDefault("DOCKEROPS_ADMIN_KEY");
         // Fixtures that test the watch set their own scope; the others watch a scope nobody uses, so
         // that they never act on (auto-heal) containers that belong to other fixtures.
         _settings.TryAdd("Health:Label", $"{TestEngine.Label}.scope=unwatched-{Guid.NewGuid():N}");
-        UseKestrel(0);
+        // Tests fire requests faster than any person; the rate-limit tests set their own budget.
+        _settings.TryAdd("Limits:RateTokenLimit", "100000");
+        _settings.TryAdd("Limits:RateTokensPerPeriod", "100000");
+        // The address comes from Urls (127.0.0.1:0): naming a port here as well races the server start.
+        UseKestrel();
     }
+
+    /// <summary>This instance's data folder (keys.db, audit.db).</summary>
+    public string DataFolder { get; }
+
+    /// <summary>The bootstrap admin key the default client sends (null when a subclass seeds it differently).</summary>
+    public string? AdminKey { get; }
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web);
 
@@ -40,6 +68,43 @@ public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseEnvironment("Testing");
         builder.UseSetting("Urls", "http://127.0.0.1:0");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        builder.ConfigureTestServices(ConfigureTestServices);
+    }
+
+    /// <summary>Replaces services for one fixture (for example a fake clock).</summary>
+    protected virtual void ConfigureTestServices(IServiceCollection services)
+    {
+    }
+
+    /// <summary>Every client made by <c>CreateClient()</c> carries the admin key.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        if (AdminKey is not null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+    }
+
+    /// <summary>A client that sends no key at all.</summary>
+    public HttpClient CreateAnonymousClient() => CreateClientWithKey(null);
+
+    /// <summary>A client that sends the given key (or none), as a bearer token.</summary>
+    public HttpClient CreateClientWithKey(string? key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = key is null ? null : new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Creates a key with this role and scope (straight through Core) and a client that sends it.</summary>
+    public async Task<HttpClient> CreateClientWithRole(Role role, AccessScope? scope = null) =>
+        CreateClientWithKey(await CreateKeyAsync(role, scope));
+
+    public async Task<string> CreateKeyAsync(Role role, AccessScope? scope = null, string? name = null)
+    {
+        var keys = Services.GetRequiredService<ApiKeyService>();
+        var admin = new Actor("test-fixture", "test fixture", Channel.Cli, Role.Admin, AccessScope.Unrestricted);
+        var created = await keys.CreateAsync(admin, new NewApiKey(name ?? $"{role.ToString().ToLowerInvariant()}-{Guid.NewGuid():N}"[..20], role.ToString(), scope, null), CancellationToken.None);
+        return created.IsOk ? created.Value.Key : throw new InvalidOperationException(created.Error!.Detail);
     }
 
     public virtual async Task InitializeAsync()
@@ -49,7 +114,24 @@ public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
         StartServer();
     }
 
-    public new virtual Task DisposeAsync() => base.DisposeAsync().AsTask();
+    public new virtual async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (!_ownsDataFolder)
+            return;
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open is reclaimed with the temp folder; the test result does not depend on it.
+        }
+    }
+
+    /// <summary>A client whose every JSON response is checked against the committed OpenAPI contract (and which sends the admin key).</summary>
+    public new HttpClient CreateClient() => CreateDefaultClient(new ContractCheckingHandler(OpenApiContract.Load()));
 }
 
 /// <summary>Small helpers that keep tests about behaviour rather than plumbing.</summary>

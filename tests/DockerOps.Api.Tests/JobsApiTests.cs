@@ -60,22 +60,29 @@ public sealed class JobsApiTests(DockerOpsApp app) : IClassFixture<DockerOpsApp>
     }
 
     [Fact]
-    public async Task The_dashboard_is_for_admins_who_sign_in_with_their_key()
+    public async Task The_dashboard_is_for_admins_who_sign_in_with_their_api_key_or_send_it()
     {
-        using var configured = new ConfiguredApp(new Dictionary<string, string?> { ["Dashboard:AdminKey"] = "admin-key-for-tests" });
+        var configured = new ConfiguredApp(new Dictionary<string, string?>());
         await configured.InitializeAsync();
+        var viewerKey = await configured.CreateKeyAsync(Core.Access.Role.Viewer);
         // Our own client: the factory's follows redirects and keeps cookies, which would hide what is checked here.
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = configured.ClientOptions.BaseAddress };
 
-        var anonymous = await client.GetAsync("/hangfire");
+        using var browser = new HttpRequestMessage(HttpMethod.Get, "/hangfire");
+        browser.Headers.Add("Accept", "text/html");
+        var anonymous = await client.SendAsync(browser);
         Assert.Equal(System.Net.HttpStatusCode.Redirect, anonymous.StatusCode);
         Assert.StartsWith("/sign-in", anonymous.Headers.Location!.PathAndQuery);
+        var anonymousApi = await client.GetAsync("/hangfire");
+        await anonymousApi.AssertProblemAsync(401);
 
         var wrong = await client.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = "guess", ["returnUrl"] = "/hangfire" }));
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, wrong.StatusCode);
         Assert.Contains("not an admin key", await wrong.Content.ReadAsStringAsync());
+        var viewer = await client.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = viewerKey, ["returnUrl"] = "/hangfire" }));
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, viewer.StatusCode);
 
-        var signedIn = await client.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = "admin-key-for-tests", ["returnUrl"] = "https://evil.example/" }));
+        var signedIn = await client.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = configured.AdminKey!, ["returnUrl"] = "https://evil.example/" }));
         Assert.Equal("/hangfire", signedIn.Headers.Location!.OriginalString);
         var cookie = signedIn.Headers.GetValues("Set-Cookie").Single();
         Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
@@ -86,6 +93,16 @@ public sealed class JobsApiTests(DockerOpsApp app) : IClassFixture<DockerOpsApp>
         var dashboard = await client.SendAsync(dashboardRequest);
         Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.StatusCode);
         Assert.Contains("incidents-cleanup", await dashboard.Content.ReadAsStringAsync());
+
+        using var withAdminKey = new HttpRequestMessage(HttpMethod.Get, "/hangfire/recurring");
+        withAdminKey.Headers.Add("X-Api-Key", configured.AdminKey);
+        var apiClient = await client.SendAsync(withAdminKey);
+        Assert.Equal(System.Net.HttpStatusCode.OK, apiClient.StatusCode);
+        Assert.Contains("incidents-cleanup", await apiClient.Content.ReadAsStringAsync());
+        using var withViewerKey = new HttpRequestMessage(HttpMethod.Get, "/hangfire/recurring");
+        withViewerKey.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", viewerKey);
+        var refused = await (await client.SendAsync(withViewerKey)).AssertProblemAsync(403);
+        Assert.Contains("needs admin", (string?)refused["detail"]);
         await configured.DisposeAsync();
     }
 

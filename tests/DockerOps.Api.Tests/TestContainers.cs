@@ -38,3 +38,21 @@ public static class TestContainers
         return await response.AssertOkJsonAsync(201);
     }
 }
+
+/// <summary>Waiting for the engine to get somewhere, without fixed sleeps.</summary>
+public static class Eventually
+{
+    /// <summary>Polls until <paramref name="probe"/> returns a value, or fails naming what it waited for.</summary>
+    public static async Task<T> GetAsync<T>(string what, Func<Task<T?>> probe, TimeSpan? timeout = null) where T : class
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            if (await probe() is { } value)
+                return value;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Timed out waiting for {what}.");
+            await Task.Delay(250);
+        }
+    }
+}

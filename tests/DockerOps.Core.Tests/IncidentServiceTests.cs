@@ -24,7 +24,7 @@ public sealed class IncidentServiceTests
             new IncidentPolicy(3, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2)), _clock);
     }
 
-    private EngineEvent Event(EngineEventKind kind, HealthStatus? health = null, long? exit = null) =>
+    private ContainerEvent Event(EngineEventKind kind, HealthStatus? health = null, long? exit = null) =>
         new(kind, Id, "web", _clock.GetUtcNow(), NoLabels, health, exit);
 
     private static ContainerSummary Listed(ContainerState state, HealthStatus health, string status) =>

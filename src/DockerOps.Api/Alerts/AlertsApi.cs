@@ -1,3 +1,4 @@
+using DockerOps.Core.Access;
 using DockerOps.Api.Setup;
 using DockerOps.Jobs.Alerts;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +12,7 @@ public static class AlertsApi
     {
         var group = routes.MapGroup("/alerts").WithTags("Alerts");
         group.MapPost("/test", Test).WithName("TestAlerts").WithSummary("Send a test message to every configured channel and report each one's result.")
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .RequirePermission(Permission.IncidentsWrite);
         return group;
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using DockerOps.Api.Setup;
+using DockerOps.Core.Access;
 using DockerOps.Core.Common;
 using DockerOps.Core.Containers;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,20 +18,34 @@ public static class ContainersApi
     {
         var group = routes.MapGroup("/containers").WithTags("Containers");
 
-        group.MapGet("", List).WithName("ListContainers").WithSummary("List containers, filtered by state, health, name or label.");
-        group.MapGet("/{ref}", Get).WithName("GetContainer").WithSummary("Details of one container: config, state, mounts, networks, health, limits, security.");
-        group.MapPost("", Create).WithName("CreateContainer").WithSummary("Create a container, and optionally start it (docker create / docker run).");
-        group.MapPost("/{ref}/start", Start).WithName("StartContainer").WithSummary("Start a container; starting a running one changes nothing.");
-        group.MapPost("/{ref}/stop", Stop).WithName("StopContainer").WithSummary("Stop a container: SIGTERM, then SIGKILL after the timeout.");
-        group.MapPost("/{ref}/restart", Restart).WithName("RestartContainer").WithSummary("Restart a container.");
-        group.MapPost("/{ref}/pause", Pause).WithName("PauseContainer").WithSummary("Freeze a running container's processes.");
-        group.MapPost("/{ref}/unpause", Unpause).WithName("UnpauseContainer").WithSummary("Resume a paused container.");
-        group.MapPost("/{ref}/kill", Kill).WithName("KillContainer").WithSummary("Send a signal to a container's main process (SIGKILL by default).");
-        group.MapDelete("/{ref}", Remove).WithName("RemoveContainer").WithSummary("Remove a container.");
+        group.MapGet("", List).WithName("ListContainers").WithSummary("List containers, filtered by state, health, name or label.")
+            .RequirePermission(Permission.ContainersRead);
+        group.MapGet("/{ref}", Get).WithName("GetContainer").WithSummary("Details of one container: config, state, mounts, networks, health, limits, security.")
+            .RequirePermission(Permission.ContainersRead);
+        group.MapPost("", Create).WithName("CreateContainer").WithSummary("Create a container, and optionally start it (docker create / docker run).")
+            .RequirePermission(Permission.ContainersCreate)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapPost("/{ref}/start", Start).WithName("StartContainer").WithSummary("Start a container; starting a running one changes nothing.")
+            .RequirePermission(Permission.ContainersOperate);
+        group.MapPost("/{ref}/stop", Stop).WithName("StopContainer").WithSummary("Stop a container: SIGTERM, then SIGKILL after the timeout.")
+            .RequirePermission(Permission.ContainersOperate);
+        group.MapPost("/{ref}/restart", Restart).WithName("RestartContainer").WithSummary("Restart a container.")
+            .RequirePermission(Permission.ContainersOperate);
+        group.MapPost("/{ref}/pause", Pause).WithName("PauseContainer").WithSummary("Freeze a running container's processes.")
+            .RequirePermission(Permission.ContainersOperate);
+        group.MapPost("/{ref}/unpause", Unpause).WithName("UnpauseContainer").WithSummary("Resume a paused container.")
+            .RequirePermission(Permission.ContainersOperate);
+        group.MapPost("/{ref}/kill", Kill).WithName("KillContainer").WithSummary("Send a signal to a container's main process (SIGKILL by default).")
+            .RequirePermission(Permission.ContainersOperate);
+        group.MapDelete("/{ref}", Remove).WithName("RemoveContainer").WithSummary("Remove a container.")
+            .RequirePermission(Permission.ContainersRemove);
         group.MapGet("/{ref}/logs", Logs).WithName("GetContainerLogs").WithSummary("A container's log output as plain text, optionally followed.")
+            .RequirePermission(Permission.ContainersRead)
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
-        group.MapGet("/{ref}/stats", Stats).WithName("GetContainerStats").WithSummary("One resource-usage sample: CPU, memory, network, block I/O, pids.");
-        group.MapGet("/{ref}/health", Health).WithName("GetContainerHealth").WithSummary("Health status, failing streak and the recent probe log.");
+        group.MapGet("/{ref}/stats", Stats).WithName("GetContainerStats").WithSummary("One resource-usage sample: CPU, memory, network, block I/O, pids.")
+            .RequirePermission(Permission.ContainersRead);
+        group.MapGet("/{ref}/health", Health).WithName("GetContainerHealth").WithSummary("Health status, failing streak and the recent probe log.")
+            .RequirePermission(Permission.ContainersRead);
 
         group.ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -82,8 +97,9 @@ public static class ContainersApi
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Stop(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref,
         [Description("Seconds to wait after SIGTERM before SIGKILL (default: the container's own, usually 10).")] int? timeout,
+        [Description("Admins only: act on a protected container anyway (label dockerops.protected=true, or DockerOps's own).")] bool? force,
         CancellationToken cancellationToken) =>
-        Respond(await containers.StopAsync(http.GetActor(), Unescape(@ref), timeout, engine: null, cancellationToken));
+        Respond(await containers.StopAsync(http.GetActor(), Unescape(@ref), timeout, engine: null, force ?? false, cancellationToken));
 
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Restart(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref,
@@ -92,8 +108,10 @@ public static class ContainersApi
         Respond(await containers.RestartAsync(http.GetActor(), Unescape(@ref), timeout, engine: null, cancellationToken));
 
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Pause(
-        HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref, CancellationToken cancellationToken) =>
-        Respond(await containers.PauseAsync(http.GetActor(), Unescape(@ref), engine: null, cancellationToken));
+        HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref,
+        [Description("Admins only: act on a protected container anyway (label dockerops.protected=true, or DockerOps's own).")] bool? force,
+        CancellationToken cancellationToken) =>
+        Respond(await containers.PauseAsync(http.GetActor(), Unescape(@ref), engine: null, force ?? false, cancellationToken));
 
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Unpause(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref, CancellationToken cancellationToken) =>
@@ -102,12 +120,13 @@ public static class ContainersApi
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Kill(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref,
         [Description("Signal name or number, such as SIGTERM, HUP or 9 (default SIGKILL).")] string? signal,
+        [Description("Admins only: act on a protected container anyway (label dockerops.protected=true, or DockerOps's own).")] bool? force,
         CancellationToken cancellationToken) =>
-        Respond(await containers.KillAsync(http.GetActor(), Unescape(@ref), signal, engine: null, cancellationToken));
+        Respond(await containers.KillAsync(http.GetActor(), Unescape(@ref), signal, engine: null, force ?? false, cancellationToken));
 
     public static async Task<Results<Ok<ContainerActionResult>, ProblemHttpResult>> Remove(
         HttpContext http, ContainerService containers, [Description(RefDescription)] string @ref,
-        [Description("Remove even if running (the container is killed first).")] bool? force,
+        [Description("Remove even if running (the container is killed first); for an admin, also a protected container.")] bool? force,
         [Description("Also remove the container's anonymous volumes.")] bool? volumes,
         CancellationToken cancellationToken) =>
         Respond(await containers.RemoveAsync(http.GetActor(), Unescape(@ref), force ?? false, volumes ?? false, engine: null, cancellationToken));

@@ -9,9 +9,11 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("").WithTags("Service health");
+        // Probes from orchestrators and load balancers carry no key.
+        var group = routes.MapGroup("").WithTags("Service health").AllowAnonymous();
         group.MapGet("/healthz", Live).WithName("Liveness").WithSummary("The process is up.");
-        group.MapGet("/readyz", Ready).WithName("Readiness").WithSummary("The default engine answers its ping.");
+        group.MapGet("/readyz", Ready).WithName("Readiness").WithSummary("The default engine answers its ping.")
+            .Produces<ReadinessResponse>(StatusCodes.Status503ServiceUnavailable);
         return routes;
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using DockerOps.Api.Setup;
+using DockerOps.Core.Access;
 using DockerOps.Core.Common;
 using DockerOps.Core.Incidents;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,13 +13,13 @@ public static class IncidentsApi
     public static RouteGroupBuilder MapIncidents(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/incidents").WithTags("Incidents");
-        group.MapGet("", List).WithName("ListIncidents").WithSummary("Open incidents and those resolved recently, newest first, each with its timeline.");
-        group.MapGet("/silences", ListSilences).WithName("ListSilences").WithSummary("Silences and maintenance windows that have not ended.");
-        group.MapPost("/silences", Silence).WithName("CreateSilence").WithSummary("Hold alerts back for a container or a label for a while; incidents are still recorded.");
-        group.MapDelete("/silences/{id}", RemoveSilence).WithName("RemoveSilence").WithSummary("End a silence or maintenance window now.");
-        group.MapPost("/maintenance", Maintenance).WithName("CreateMaintenanceWindow").WithSummary("Planned work on every container with a label: no incidents, no alerts, no auto-heal.");
-        group.MapGet("/{id}", Get).WithName("GetIncident").WithSummary("One incident with its timeline.");
-        group.MapPost("/{id}/acknowledge", Acknowledge).WithName("AcknowledgeIncident").WithSummary("Say that someone is on it.");
+        group.MapGet("", List).WithName("ListIncidents").WithSummary("Open incidents and those resolved recently, newest first, each with its timeline.").RequirePermission(Permission.IncidentsRead);
+        group.MapGet("/silences", ListSilences).WithName("ListSilences").WithSummary("Silences and maintenance windows that have not ended.").RequirePermission(Permission.IncidentsRead);
+        group.MapPost("/silences", Silence).WithName("CreateSilence").WithSummary("Hold alerts back for a container or a label for a while; incidents are still recorded.").RequirePermission(Permission.IncidentsWrite);
+        group.MapDelete("/silences/{id}", RemoveSilence).WithName("RemoveSilence").WithSummary("End a silence or maintenance window now.").RequirePermission(Permission.IncidentsWrite);
+        group.MapPost("/maintenance", Maintenance).WithName("CreateMaintenanceWindow").WithSummary("Planned work on every container with a label: no incidents, no alerts, no auto-heal.").RequirePermission(Permission.IncidentsWrite);
+        group.MapGet("/{id}", Get).WithName("GetIncident").WithSummary("One incident with its timeline.").RequirePermission(Permission.IncidentsRead);
+        group.MapPost("/{id}/acknowledge", Acknowledge).WithName("AcknowledgeIncident").WithSummary("Say that someone is on it.").RequirePermission(Permission.IncidentsWrite);
         group.ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

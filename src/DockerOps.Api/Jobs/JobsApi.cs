@@ -1,3 +1,4 @@
+using DockerOps.Core.Access;
 using System.ComponentModel;
 using DockerOps.Api.Setup;
 using DockerOps.Core.Common;
@@ -12,9 +13,9 @@ public static class JobsApi
     public static RouteGroupBuilder MapJobs(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/jobs").WithTags("Jobs");
-        group.MapGet("", List).WithName("ListJobs").WithSummary("Every recurring job with its schedule, options, last run and outcome, and next run.");
-        group.MapPut("/{id}", Update).WithName("UpdateJob").WithSummary("Change a recurring job's cron schedule, enable or disable it, or change its options.");
-        group.MapPost("/{id}/run", Run).WithName("RunJob").WithSummary("Run a recurring job now.");
+        group.MapGet("", List).WithName("ListJobs").WithSummary("Every recurring job with its schedule, options, last run and outcome, and next run.").RequirePermission(Permission.JobsRead);
+        group.MapPut("/{id}", Update).WithName("UpdateJob").WithSummary("Change a recurring job's cron schedule, enable or disable it, or change its options.").RequirePermission(Permission.JobsWrite);
+        group.MapPost("/{id}/run", Run).WithName("RunJob").WithSummary("Run a recurring job now.").RequirePermission(Permission.JobsWrite);
         group.ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }

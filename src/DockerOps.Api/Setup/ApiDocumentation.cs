@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
 namespace DockerOps.Api.Setup;
 
 /// <summary>The OpenAPI document (Microsoft.AspNetCore.OpenApi) and Swagger UI over it.</summary>
@@ -5,18 +9,71 @@ public static class ApiDocumentation
 {
     public const string DocumentPath = "/openapi/v1.json";
 
+    private static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Containers"] = "Container lifecycle (the guide's created, running, paused, stopped, removed), logs, stats and health.",
+        ["Service health"] = "Liveness, readiness and metrics of DockerOps itself.",
+    };
+
     public static IServiceCollection AddApiDocumentation(this IServiceCollection services) =>
-        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi("v1", options =>
         {
-            document.Info.Title = "DockerOps";
-            document.Info.Description = "A control plane for Docker: containers, health, and (later) volumes, networks and images, behind role-based access.";
-            document.Info.Version = "v1";
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "DockerOps";
+                document.Info.Description = "A control plane for Docker: containers, health, and (later) volumes, networks and images, behind role-based access.";
+                document.Info.Version = "v1";
+                // Relative, so that Swagger UI and clients call whichever address served the document.
+                document.Servers = [new OpenApiServer { Url = "/", Description = "The service that served this document." }];
+                document.Tags = new HashSet<OpenApiTag>(TagDescriptions.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
+                return Task.CompletedTask;
+            });
+            options.AddSchemaTransformer(DescribeProblemExtensions);
+            options.AddSchemaTransformer(DescribeDurations);
+        });
+
+    /// <summary>Durations go over the wire as the docker CLI writes them (<see cref="DockerDurationJsonConverter"/>); the schema says so.</summary>
+    private static Task DescribeDurations(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (type != typeof(TimeSpan) && type != typeof(TimeSpan?))
             return Task.CompletedTask;
-        }));
+        schema.Type = type == typeof(TimeSpan) ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
+        schema.Format = null;
+        schema.Pattern = @"^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$";
+        schema.Description ??= "A duration as the docker CLI writes it, such as 1s or 1m30s.";
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Our problems carry RFC 9457 extension members; the contract lists them and allows others.</summary>
+    private static Task DescribeProblemExtensions(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type != typeof(ProblemDetails) && context.JsonTypeInfo.Type != typeof(HttpValidationProblemDetails))
+            return Task.CompletedTask;
+        schema.AdditionalPropertiesAllowed = true;
+        schema.AdditionalProperties = null;
+        schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Identifies the request in the service's logs." };
+        schema.Properties["field"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The input field or parameter at fault (400s)." };
+        schema.Properties["errors"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "Messages by field, as in validation problems.",
+            AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+        };
+        schema.Properties["candidates"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Array,
+            Description = "What an ambiguous reference matched (409s).",
+            Items = new OpenApiSchema { Type = JsonSchemaType.String },
+        };
+        return Task.CompletedTask;
+    }
 
     public static WebApplication UseApiDocumentation(this WebApplication app)
     {
-        app.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal));
+        // The contract is public; what it describes is not.
+        app.MapOpenApi(DocumentPath.Replace("v1", "{documentName}", StringComparison.Ordinal)).AllowAnonymous();
         app.UseSwaggerUI(options =>
         {
             options.SwaggerEndpoint(DocumentPath, "DockerOps v1");

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text;
+using DockerOps.Core.Access;
 using Hangfire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -14,39 +14,28 @@ public static class Policies
     /// <summary>Admins only: the Hangfire dashboard can rerun and delete jobs.</summary>
     public const string Admin = "dockerops-admin";
 
-    public const string AdminRole = "admin";
-}
-
-/// <summary>Decides whether a key typed into the sign-in form is an admin key.</summary>
-public interface IAdminKeyCheck
-{
-    Task<(bool IsAdmin, string Name)> CheckAsync(string key, CancellationToken cancellationToken);
 }
 
 /// <summary>
-/// Until API keys are stored, the admin key comes from configuration (<c>Dashboard:AdminKey</c>);
-/// with none configured nobody can sign in. Compared in fixed time.
+/// The Hangfire dashboard at <c>/hangfire</c>, for admins: browsers sign in with an admin API key through a
+/// small form and carry a cookie; API clients send their admin key as everywhere else.
 /// </summary>
-internal sealed class ConfiguredAdminKeyCheck(IConfiguration configuration) : IAdminKeyCheck
-{
-    public Task<(bool IsAdmin, string Name)> CheckAsync(string key, CancellationToken cancellationToken)
-    {
-        var expected = configuration["Dashboard:AdminKey"];
-        var ok = !string.IsNullOrEmpty(expected) && !string.IsNullOrEmpty(key)
-            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(key)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
-        return Task.FromResult((ok, "admin"));
-    }
-}
-
-/// <summary>The Hangfire dashboard at <c>/hangfire</c>, for admins who sign in with their key through a small form.</summary>
 public static class DashboardSetup
 {
     public const string CookieScheme = "dockerops-dashboard";
+
+    /// <summary>Picks the key scheme when a key is sent, else the cookie (browsers are sent to the form).</summary>
+    public const string Scheme = "dockerops-dashboard-or-key";
+
+    /// <summary>Rerunning and deleting jobs is what the dashboard allows; the access matrix reads this.</summary>
+    public const Permission DashboardPermission = Permission.JobsWrite;
     public const string SignInPath = "/sign-in";
 
     public static IServiceCollection AddDashboardSignIn(this IServiceCollection services)
     {
-        services.AddAuthentication().AddCookie(CookieScheme, options =>
+        services.AddAuthentication()
+            .AddPolicyScheme(Scheme, "Dashboard cookie or API key", options => options.ForwardDefaultSelector = ChooseScheme)
+            .AddCookie(CookieScheme, options =>
         {
             options.LoginPath = SignInPath;
             options.Cookie.Name = "dockerops-dashboard";
@@ -57,10 +46,9 @@ public static class DashboardSetup
             options.SlidingExpiration = false;
         });
         services.AddAuthorizationBuilder().AddPolicy(Policies.Admin, policy => policy
-            .AddAuthenticationSchemes(CookieScheme)
+            .AddAuthenticationSchemes(Scheme)
             .RequireAuthenticatedUser()
-            .RequireRole(Policies.AdminRole));
-        services.AddSingleton<IAdminKeyCheck, ConfiguredAdminKeyCheck>();
+            .RequireAssertion(context => context.User.GetRole() is { } role && role.Allows(DashboardPermission)));
         return services;
     }
 
@@ -68,21 +56,40 @@ public static class DashboardSetup
     {
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Admin, "/hangfire",
             new DashboardOptions { DashboardTitle = "DockerOps jobs", AppPath = "/swagger", Authorization = [] },
-            app.Services.GetRequiredService<JobStorage>());
-        app.MapGet(SignInPath, (string? ReturnUrl) => Form(ReturnUrl, null)).ExcludeFromDescription();
-        app.MapPost(SignInPath, SignIn).DisableAntiforgery().ExcludeFromDescription();
+            app.Services.GetRequiredService<JobStorage>())
+            .WithMetadata(new RequiredPermission(DashboardPermission));
+        app.MapGet(SignInPath, (string? ReturnUrl) => Form(ReturnUrl, null)).AllowAnonymous().ExcludeFromDescription();
+        app.MapPost(SignInPath, SignIn).AllowAnonymous().DisableAntiforgery().ExcludeFromDescription();
         return app;
     }
 
-    private static async Task<IResult> SignIn(HttpContext http, IAdminKeyCheck keys, CancellationToken cancellationToken)
+    private static string ChooseScheme(HttpContext http)
     {
+        var request = http.Request;
+        if (request.Headers.Authorization.Count > 0 || request.Headers.ContainsKey(Authentication.ApiKeyHeader))
+            return Authentication.Scheme;
+        if (request.Cookies.ContainsKey(CookieScheme))
+            return CookieScheme;
+        // Without a key or a cookie, a browser is sent to the form and an API client gets a 401 problem.
+        return request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase) ? CookieScheme : Authentication.Scheme;
+    }
+
+    private static async Task<IResult> SignIn(HttpContext http, ApiKeyService keys, CancellationToken cancellationToken)
+    {
+        if (!http.Request.HasFormContentType)
+            return Form(null, "Send the sign-in form (application/x-www-form-urlencoded).", StatusCodes.Status400BadRequest);
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var returnUrl = form["returnUrl"].ToString();
-        var (isAdmin, name) = await keys.CheckAsync(form["key"].ToString(), cancellationToken);
-        if (!isAdmin)
+        var check = await keys.CheckAsync(form["key"].ToString(), cancellationToken);
+        if (check.Key is not { } key || !key.Role.Allows(DashboardPermission))
             return Form(returnUrl, "That is not an admin key.", StatusCodes.Status401Unauthorized);
         var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, Policies.AdminRole)], CookieScheme);
+            [
+                new Claim(ClaimTypes.NameIdentifier, key.Id),
+                new Claim(ClaimTypes.Name, key.Name),
+                new Claim(ClaimTypes.Role, key.Role.ToString().ToLowerInvariant()),
+            ],
+            CookieScheme);
         await http.SignInAsync(CookieScheme, new ClaimsPrincipal(identity));
         // Only local paths: an open redirect would make the form a phishing aid.
         var target = returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/hangfire";

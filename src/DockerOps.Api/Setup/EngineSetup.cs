@@ -1,6 +1,13 @@
+using DockerOps.Api.Images;
 using DockerOps.Core.Access;
 using DockerOps.Core.Containers;
 using DockerOps.Core.Engines;
+using DockerOps.Core.EngineSystem;
+using DockerOps.Core.Images;
+using DockerOps.Core.Networks;
+using DockerOps.Core.Posture;
+using DockerOps.Core.Pruning;
+using DockerOps.Core.Volumes;
 using DockerOps.Docker;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +27,12 @@ public sealed class DockerOptions
 
     /// <summary>Added to a stop or restart's own timeout to get that call's deadline.</summary>
     public double StopMarginSeconds { get; set; } = 10;
+
+    /// <summary>Deadline for a whole image pull.</summary>
+    public double PullTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>Deadline for disk usage and prune calls, which walk the engine's storage.</summary>
+    public double PruneTimeoutSeconds { get; set; } = 120;
 
     /// <summary>More engines by name (name to endpoint), beside <c>local</c>.</summary>
     public Dictionary<string, string> Engines { get; set; } = [];
@@ -41,6 +54,10 @@ internal sealed class DockerOptionsValidator : IValidateOptions<DockerOptions>
             failures.Add($"Docker:CallTimeoutSeconds must be between 0 and 600 (got {options.CallTimeoutSeconds}).");
         if (options.StopMarginSeconds is < 0 or > 600)
             failures.Add($"Docker:StopMarginSeconds must be between 0 and 600 (got {options.StopMarginSeconds}).");
+        if (options.PullTimeoutSeconds is <= 0 or > 86400)
+            failures.Add($"Docker:PullTimeoutSeconds must be between 0 and 86400 (got {options.PullTimeoutSeconds}).");
+        if (options.PruneTimeoutSeconds is <= 0 or > 86400)
+            failures.Add($"Docker:PruneTimeoutSeconds must be between 0 and 86400 (got {options.PruneTimeoutSeconds}).");
         if (options.Engines.Keys.Any(k => k.Equals(DockerOptions.LocalEngine, StringComparison.OrdinalIgnoreCase)))
             failures.Add("Docker:Engines cannot redefine 'local'; set Docker:Host instead.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
@@ -64,21 +81,32 @@ public static class EngineSetup
             var options = provider.GetRequiredService<IOptions<DockerOptions>>().Value;
             var callTimeout = TimeSpan.FromSeconds(options.CallTimeoutSeconds);
             var stopMargin = TimeSpan.FromSeconds(options.StopMarginSeconds);
+            var longCalls = (Pull: TimeSpan.FromSeconds(options.PullTimeoutSeconds), Prune: TimeSpan.FromSeconds(options.PruneTimeoutSeconds));
             var engines = options.Engines
-                .Select(e => new DockerEngineSettings(e.Key, new Uri(e.Value), callTimeout, stopMargin))
-                .Prepend(new DockerEngineSettings(DockerOptions.LocalEngine, new Uri(options.EffectiveHost), callTimeout, stopMargin));
+                .Select(e => new DockerEngineSettings(e.Key, new Uri(e.Value), callTimeout, stopMargin) { PullTimeout = longCalls.Pull, PruneTimeout = longCalls.Prune })
+                .Prepend(new DockerEngineSettings(DockerOptions.LocalEngine, new Uri(options.EffectiveHost), callTimeout, stopMargin) { PullTimeout = longCalls.Pull, PruneTimeout = longCalls.Prune });
             return new DockerEngineRegistry(DockerOptions.LocalEngine, engines);
         });
         services.AddSingleton<IEngineEventSources>(provider => (DockerEngineRegistry)provider.GetRequiredService<IEngineRegistry>());
+        services.AddSingleton<IResourceEngineRegistry>(provider => (DockerEngineRegistry)provider.GetRequiredService<IEngineRegistry>());
+        services.AddOptions<RegistryOptions>().Configure(options => configuration.GetSection(RegistryOptions.Section).Bind(options.Logins)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        services.AddSingleton<IRegistryCredentials, ConfiguredRegistryCredentials>();
         return services;
     }
 
     public static IServiceCollection AddApplicationServices(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IAuditTrail, InMemoryAuditTrail>();
         services.AddSingleton<ActionGate>();
         services.AddSingleton<ContainerService>();
+        services.AddSingleton<VolumeService>();
+        services.AddSingleton<NetworkService>();
+        services.AddSingleton<ImageService>();
+        services.AddSingleton<SystemService>();
+        services.AddSingleton<PruneLocks>();
+        services.AddSingleton<PruneService>();
+        services.AddSingleton<PostureService>();
         return services;
     }
 }

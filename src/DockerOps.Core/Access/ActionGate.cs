@@ -64,5 +64,5 @@ public sealed class ActionGate(IAuditTrail audit, TimeProvider clock)
 
     private AuditRecord Record(Actor actor, string action, AuditContext context, IReadOnlyDictionary<string, string?>? parameters, AuditOutcome outcome, string? reason, TimeSpan duration) =>
         new(clock.GetUtcNow(), actor.Id, actor.DisplayName, actor.Channel, action, context.Engine, context.TargetId, context.TargetName,
-            parameters ?? new Dictionary<string, string?>(), outcome, reason, duration);
+            AuditParameters.Scrub(parameters ?? new Dictionary<string, string?>()), outcome, reason, duration);
 }

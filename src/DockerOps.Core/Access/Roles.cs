@@ -32,6 +32,8 @@ public enum Permission
     IncidentsWrite,
     KeysManage,
     AuditRead,
+    /// <summary>Seeing one's own identity, role and scope.</summary>
+    IdentityRead,
 }
 
 public static class Permissions
@@ -39,7 +41,7 @@ public static class Permissions
     public static Role RequiredRole(this Permission permission) => permission switch
     {
         Permission.ContainersRead or Permission.VolumesRead or Permission.NetworksRead or Permission.ImagesRead
-            or Permission.SystemRead or Permission.IncidentsRead or Permission.JobsRead => Role.Viewer,
+            or Permission.SystemRead or Permission.IncidentsRead or Permission.JobsRead or Permission.IdentityRead => Role.Viewer,
         Permission.ContainersOperate or Permission.IncidentsWrite => Role.Operator,
         _ => Role.Admin,
     };

@@ -9,7 +9,7 @@ namespace DockerOps.Core.Containers;
 /// The container use cases. REST, chat and jobs call these with an <see cref="Actor"/>; every
 /// reference is resolved here, and engine refusals come back as <see cref="Error"/> values.
 /// </summary>
-public sealed partial class ContainerService(IEngineRegistry engines, ActionGate gate)
+public sealed partial class ContainerService(IEngineRegistry engines, ActionGate gate, ContainerGuardRails guardRails)
 {
     public const int DefaultLogTail = 100;
     public const int MaxLogTail = 10_000;
@@ -43,12 +43,19 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
             ["env"] = request.Env is null ? null : string.Join(",", request.Env.Keys),
             ["privileged"] = request.Privileged?.ToString(),
             ["capAdd"] = request.CapAdd is null ? null : string.Join(",", request.CapAdd),
+            ["pidMode"] = request.PidMode,
+            ["ipcMode"] = request.IpcMode,
+            ["networkMode"] = request.NetworkMode,
+            ["devices"] = request.Devices is null ? null : string.Join(",", request.Devices),
+            ["binds"] = request.Mounts is null ? null : string.Join(",", request.Mounts.Where(m => "bind".Equals(m.Type, StringComparison.OrdinalIgnoreCase)).Select(m => m.Source)),
         };
         return gate.RunAsync(actor, Permission.ContainersCreate, "container.create", parameters, audit =>
         {
             var spec = request.ToSpec();
             if (!spec.IsOk)
                 return Task.FromResult<Result<ContainerDetails>>(spec.Error!);
+            if (guardRails.CheckCreate(spec.Value) is { } refused)
+                return Task.FromResult<Result<ContainerDetails>>(refused);
 
             return WithEngine(engine, async e =>
             {
@@ -65,6 +72,10 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
                     var field = ex.Message.Contains("network", StringComparison.OrdinalIgnoreCase) ? "networks" : "image";
                     return Error.Invalid(field, ex.Message);
                 }
+                catch (EngineBadRequestException ex) when (ex.Message.Contains("No command specified", StringComparison.Ordinal))
+                {
+                    return Error.Invalid("command", "The image has no default command: give a command.");
+                }
 
                 audit.TargetId = id;
                 if (request.Start == true)
@@ -73,10 +84,12 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
                     {
                         await e.StartContainerAsync(id, cancellationToken);
                     }
-                    catch (EngineException)
+                    catch (EngineException ex)
                     {
                         // No half-done operations: a container that was asked to run but cannot start is not left behind.
                         await e.RemoveContainerAsync(id, force: true, removeVolumes: true, CancellationToken.None);
+                        if (ex is EngineBadRequestException)
+                            return Error.Invalid(StartRefusalField(ex.Message), ex.Message);
                         throw;
                     }
                 }
@@ -91,12 +104,16 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
     public Task<Result<ContainerActionResult>> StartAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
         Act(actor, "start", engine, reference, null, cancellationToken, (e, c) => e.StartContainerAsync(c.Id, cancellationToken));
 
-    public Task<Result<ContainerActionResult>> StopAsync(Actor actor, string reference, int? timeoutSeconds, string? engine, CancellationToken cancellationToken)
+    public Task<Result<ContainerActionResult>> StopAsync(Actor actor, string reference, int? timeoutSeconds, string? engine, CancellationToken cancellationToken) =>
+        StopAsync(actor, reference, timeoutSeconds, engine, force: false, cancellationToken);
+
+    /// <summary>Stops a container; a protected one only for an admin passing <paramref name="force"/>.</summary>
+    public Task<Result<ContainerActionResult>> StopAsync(Actor actor, string reference, int? timeoutSeconds, string? engine, bool force, CancellationToken cancellationToken)
     {
         if (timeoutSeconds is < 0 or > 3600)
             return Task.FromResult<Result<ContainerActionResult>>(Error.Invalid("timeout", "timeout must be between 0 and 3600 seconds."));
-        return Act(actor, "stop", engine, reference, new() { ["timeout"] = timeoutSeconds?.ToString() }, cancellationToken,
-            (e, c) => e.StopContainerAsync(c.Id, Seconds(timeoutSeconds), cancellationToken));
+        return Act(actor, "stop", engine, reference, new() { ["timeout"] = timeoutSeconds?.ToString(), ["force"] = force.ToString() }, cancellationToken,
+            (e, c) => e.StopContainerAsync(c.Id, Seconds(timeoutSeconds), cancellationToken), disruptive: force);
     }
 
     public Task<Result<ContainerActionResult>> RestartAsync(Actor actor, string reference, int? timeoutSeconds, string? engine, CancellationToken cancellationToken)
@@ -111,13 +128,17 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
     }
 
     public Task<Result<ContainerActionResult>> PauseAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
-        Act(actor, "pause", engine, reference, null, cancellationToken, async (e, c) =>
+        PauseAsync(actor, reference, engine, force: false, cancellationToken);
+
+    /// <summary>Pauses a container; a protected one only for an admin passing <paramref name="force"/>.</summary>
+    public Task<Result<ContainerActionResult>> PauseAsync(Actor actor, string reference, string? engine, bool force, CancellationToken cancellationToken) =>
+        Act(actor, "pause", engine, reference, new() { ["force"] = force.ToString() }, cancellationToken, async (e, c) =>
         {
             if (c.State == ContainerState.Paused)
                 return false;
             await e.PauseContainerAsync(c.Id, cancellationToken);
             return true;
-        });
+        }, disruptive: force);
 
     public Task<Result<ContainerActionResult>> UnpauseAsync(Actor actor, string reference, string? engine, CancellationToken cancellationToken) =>
         Act(actor, "unpause", engine, reference, null, cancellationToken, async (e, c) =>
@@ -128,16 +149,20 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
             return true;
         });
 
-    public Task<Result<ContainerActionResult>> KillAsync(Actor actor, string reference, string? signal, string? engine, CancellationToken cancellationToken)
+    public Task<Result<ContainerActionResult>> KillAsync(Actor actor, string reference, string? signal, string? engine, CancellationToken cancellationToken) =>
+        KillAsync(actor, reference, signal, engine, force: false, cancellationToken);
+
+    /// <summary>Signals a container; a protected one only for an admin passing <paramref name="force"/>.</summary>
+    public Task<Result<ContainerActionResult>> KillAsync(Actor actor, string reference, string? signal, string? engine, bool force, CancellationToken cancellationToken)
     {
         var chosen = string.IsNullOrWhiteSpace(signal) ? "SIGKILL" : signal.Trim().ToUpperInvariant();
         if (!SignalPattern().IsMatch(chosen))
             return Task.FromResult<Result<ContainerActionResult>>(Error.Invalid("signal", $"'{signal}' is not a signal name or number (such as SIGTERM, HUP or 9)."));
-        return Act(actor, "kill", engine, reference, new() { ["signal"] = chosen }, cancellationToken, async (e, c) =>
+        return Act(actor, "kill", engine, reference, new() { ["signal"] = chosen, ["force"] = force.ToString() }, cancellationToken, async (e, c) =>
         {
             await e.KillContainerAsync(c.Id, chosen, cancellationToken);
             return true;
-        });
+        }, disruptive: force);
     }
 
     public Task<Result<ContainerActionResult>> RemoveAsync(Actor actor, string reference, bool force, bool removeVolumes, string? engine, CancellationToken cancellationToken) =>
@@ -145,6 +170,9 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
             new Dictionary<string, string?> { ["force"] = force.ToString(), ["volumes"] = removeVolumes.ToString() },
             audit => WithContainer(actor, engine, reference, audit, cancellationToken, async (e, c) =>
             {
+                // For a protected container, force is also the admin's explicit override.
+                if (guardRails.CheckDisruptive(actor, c, "remove", force) is { } refused)
+                    return refused;
                 await e.RemoveContainerAsync(c.Id, force, removeVolumes, cancellationToken);
                 return Result(new ContainerActionResult(c.Id, c.Name, "remove", ContainerState.Removing, Changed: true));
             }),
@@ -182,6 +210,13 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
             return Result(new ContainerHealth(details.Id, details.Name, details.State.Status, details.Health));
         });
 
+    /// <summary>
+    /// The engine refuses a start for a user it cannot find or a command it cannot run; anything
+    /// else it reports at start comes from the command too (missing binary, bad working directory).
+    /// </summary>
+    private static string StartRefusalField(string message) =>
+        message.Contains("unable to find user", StringComparison.OrdinalIgnoreCase) ? "user" : "command";
+
     private static TimeSpan? Seconds(int? seconds) => seconds is null ? null : TimeSpan.FromSeconds(seconds.Value);
 
     private static Result<T> Result<T>(T value) => value;
@@ -197,10 +232,13 @@ public sealed partial class ContainerService(IEngineRegistry engines, ActionGate
 
     private Task<Result<ContainerActionResult>> Act(
         Actor actor, string action, string? engine, string reference, Dictionary<string, string?>? parameters,
-        CancellationToken cancellationToken, Func<IContainerEngine, ContainerSummary, Task<bool>> perform) =>
+        CancellationToken cancellationToken, Func<IContainerEngine, ContainerSummary, Task<bool>> perform, bool? disruptive = null) =>
         gate.RunAsync(actor, Permission.ContainersOperate, $"container.{action}", parameters, audit =>
             WithContainer(actor, engine, reference, audit, cancellationToken, async (e, c) =>
             {
+                // disruptive carries the caller's force flag for the actions a protected container refuses.
+                if (disruptive is { } force && guardRails.CheckDisruptive(actor, c, action, force) is { } refused)
+                    return refused;
                 var changed = await perform(e, c);
                 var after = await e.InspectContainerAsync(c.Id, cancellationToken);
                 return Result(new ContainerActionResult(c.Id, c.Name, action, after.State.Status, changed));

@@ -22,7 +22,16 @@ public sealed record ContainerSpec
     public IReadOnlyList<string> CapDrop { get; init; } = [];
     public bool NoNewPrivileges { get; init; }
     public bool Privileged { get; init; }
+    /// <summary><c>host</c> or <c>container:NAME</c> to share a PID namespace; null for the container's own.</summary>
+    public string? PidMode { get; init; }
+    public string? IpcMode { get; init; }
+    /// <summary><c>bridge</c>, <c>none</c>, <c>host</c>, <c>container:NAME</c> or a network name; null for the default.</summary>
+    public string? NetworkMode { get; init; }
+    public IReadOnlyList<DeviceSpec> Devices { get; init; } = [];
 }
+
+/// <summary>A host device made available inside the container (<c>docker run --device</c>).</summary>
+public sealed record DeviceSpec(string PathOnHost, string PathInContainer, string Permissions);
 
 public sealed record PortBinding(string HostIp, int? HostPort, int ContainerPort, string Protocol);
 

@@ -31,6 +31,13 @@ public sealed partial record CreateContainerRequest
     public List<string>? CapDrop { get; init; }
     public bool? NoNewPrivileges { get; init; }
     public bool? Privileged { get; init; }
+    /// <summary><c>host</c> or <c>container:NAME</c>; refused unless the service allows host namespaces.</summary>
+    public string? PidMode { get; init; }
+    public string? IpcMode { get; init; }
+    /// <summary><c>bridge</c>, <c>none</c>, <c>host</c>, <c>container:NAME</c> or a network name.</summary>
+    public string? NetworkMode { get; init; }
+    /// <summary>Host devices as <c>docker run --device</c> takes them: <c>/dev/fuse</c> or <c>/dev/sda:/dev/xvda:rwm</c>.</summary>
+    public List<string>? Devices { get; init; }
     /// <summary>Start the container once it is created (<c>docker run</c> rather than <c>docker create</c>).</summary>
     public bool? Start { get; init; }
 
@@ -152,6 +159,25 @@ public sealed partial record CreateContainerRequest
                 return Error.Invalid($"capDrop[{i}]", $"'{CapDrop[i]}' is not a capability name (such as ALL or NET_RAW).");
         }
 
+        foreach (var (field, mode) in new[] { ("pidMode", PidMode), ("ipcMode", IpcMode), ("networkMode", NetworkMode) })
+        {
+            if (mode is not null && (mode.Length == 0 || mode.Any(char.IsWhiteSpace)))
+                return Error.Invalid(field, $"{field} must be a mode such as host or container:NAME.");
+        }
+
+        if (NetworkMode is not null && networks.Count > 0)
+            return Error.Invalid("networkMode", "Use either networkMode or networks, not both.");
+
+        var devices = new List<DeviceSpec>();
+        for (var i = 0; i < (Devices?.Count ?? 0); i++)
+        {
+            var parts = (Devices![i] ?? "").Split(':');
+            if (parts.Length > 3 || !parts[0].StartsWith('/') || parts.Skip(1).Take(1).Any(p => !p.StartsWith('/'))
+                || (parts.Length == 3 && (parts[2].Length == 0 || parts[2].Any(c => c is not ('r' or 'w' or 'm')))))
+                return Error.Invalid($"devices[{i}]", "A device is HOST_PATH[:CONTAINER_PATH[:PERMISSIONS]], such as /dev/fuse or /dev/sda:/dev/xvda:rwm.");
+            devices.Add(new DeviceSpec(parts[0], parts.Length > 1 ? parts[1] : parts[0], parts.Length > 2 ? parts[2] : "rwm"));
+        }
+
         return new ContainerSpec
         {
             Name = Name?.TrimStart('/'),
@@ -173,6 +199,10 @@ public sealed partial record CreateContainerRequest
             CapDrop = CapDrop ?? [],
             NoNewPrivileges = NoNewPrivileges ?? false,
             Privileged = Privileged ?? false,
+            PidMode = PidMode,
+            IpcMode = IpcMode,
+            NetworkMode = NetworkMode,
+            Devices = devices,
         };
     }
 

@@ -21,7 +21,7 @@ public enum EngineEventKind
 /// One container event. <see cref="Health"/> is set for health changes, <see cref="ExitCode"/> for
 /// <c>die</c>, <see cref="Signal"/> for <c>kill</c>. Labels are the container's, as the engine sends them.
 /// </summary>
-public sealed record EngineEvent(
+public sealed record ContainerEvent(
     EngineEventKind Kind,
     string ContainerId,
     string ContainerName,
@@ -31,7 +31,7 @@ public sealed record EngineEvent(
     long? ExitCode = null,
     string? Signal = null)
 {
-    public static EngineEvent Subscribed(DateTimeOffset time) => new(EngineEventKind.Subscribed, "", "", time, new Dictionary<string, string>());
+    public static ContainerEvent Subscribed(DateTimeOffset time) => new(EngineEventKind.Subscribed, "", "", time, new Dictionary<string, string>());
 }
 
 /// <summary>
@@ -44,7 +44,7 @@ public interface IEngineEventSource
     string Name { get; }
 
     /// <param name="labels">Only containers carrying all of these (<c>key</c> or <c>key=value</c>).</param>
-    IAsyncEnumerable<EngineEvent> WatchEventsAsync(IReadOnlyList<string> labels, CancellationToken cancellationToken);
+    IAsyncEnumerable<ContainerEvent> WatchEventsAsync(IReadOnlyList<string> labels, CancellationToken cancellationToken);
 }
 
 /// <summary>The event streams of the configured engines, by engine name.</summary>

@@ -30,7 +30,7 @@ public sealed partial class IncidentService(
     private static partial Regex ExitedStatus();
 
     /// <summary>Applies one engine event; returns the container when it is (still) unhealthy.</summary>
-    public async Task<UnhealthySighting?> HandleAsync(string engine, EngineEvent e, CancellationToken cancellationToken)
+    public async Task<UnhealthySighting?> HandleAsync(string engine, ContainerEvent e, CancellationToken cancellationToken)
     {
         if (e.Kind == EngineEventKind.Subscribed)
             return null;

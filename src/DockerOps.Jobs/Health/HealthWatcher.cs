@@ -173,7 +173,7 @@ public sealed partial class HealthWatcher(
 
     private abstract record Work
     {
-        public sealed record Event(string Engine, EngineEvent Value) : Work;
+        public sealed record Event(string Engine, ContainerEvent Value) : Work;
 
         public sealed record Reconcile(string Engine, int Attempt = 0) : Work;
 
