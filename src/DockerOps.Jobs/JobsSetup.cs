@@ -54,6 +54,7 @@ public static class JobsSetup
         services.AddSingleton<JobCatalog>();
         services.AddSingleton<JobsService>();
         services.AddTransient<RecurringJobRunner>();
+        services.AddTransient<PruneJobs>();
 
         // The storage is ours, not Hangfire's static JobStorage.Current, so that two hosts in one
         // process (tests) never share a job store by accident.

@@ -8,6 +8,8 @@ public enum AlertKind
     Resolved,
     Escalated,
     Test,
+    /// <summary>What a scheduled job did (a prune's removals and reclaimed bytes).</summary>
+    Report,
 }
 
 /// <summary>

@@ -15,15 +15,23 @@ public sealed class JobCatalog(JobsDatabase database, IOptions<JobsOptions> opti
     public const string HealthReconcile = "health-reconcile";
     public const string IncidentsCleanup = "incidents-cleanup";
 
-    public static IReadOnlyDictionary<string, JobDefinition> Known { get; } = new Dictionary<string, JobDefinition>(StringComparer.OrdinalIgnoreCase)
+    public static IReadOnlyDictionary<string, JobDefinition> Known { get; } = Build();
+
+    private static Dictionary<string, JobDefinition> Build()
     {
-        [HealthReconcile] = new(HealthReconcile,
-            "Compares every engine's container list with the health watch, so that missed events are still alerted.",
-            new JobSettings("*/5 * * * *", true, new Dictionary<string, string>())),
-        [IncidentsCleanup] = new(IncidentsCleanup,
-            "Removes resolved incidents and delivered-alert records older than retentionDays.",
-            new JobSettings("17 3 * * *", true, new Dictionary<string, string> { ["retentionDays"] = "30" })),
-    };
+        var known = new Dictionary<string, JobDefinition>(StringComparer.OrdinalIgnoreCase)
+        {
+            [HealthReconcile] = new(HealthReconcile,
+                "Compares every engine's container list with the health watch, so that missed events are still alerted.",
+                new JobSettings("*/5 * * * *", true, new Dictionary<string, string>())),
+            [IncidentsCleanup] = new(IncidentsCleanup,
+                "Removes resolved incidents and delivered-alert records older than retentionDays.",
+                new JobSettings("17 3 * * *", true, new Dictionary<string, string> { ["retentionDays"] = "30" })),
+        };
+        foreach (var (id, prune) in PruneJobs.Kinds)
+            known[id] = new JobDefinition(id, prune.Description, new JobSettings(prune.Cron, prune.Enabled, PruneJobs.DefaultOptions()));
+        return known;
+    }
 
     public JobSettings Current(string id)
     {

@@ -12,11 +12,11 @@ namespace DockerOps.Jobs.Scheduling;
 /// safe to run twice.
 /// </summary>
 public sealed partial class RecurringJobRunner(
-    JobCatalog catalog, HealthWatcher watcher, SqliteIncidentStore incidents, JobsDatabase database, TimeProvider clock, ILogger<RecurringJobRunner> logger)
+    JobCatalog catalog, PruneJobs prunes, HealthWatcher watcher, SqliteIncidentStore incidents, JobsDatabase database, TimeProvider clock, ILogger<RecurringJobRunner> logger)
 {
     [AutomaticRetry(Attempts = 2)]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
-    public Task RunAsync(string id, CancellationToken cancellationToken)
+    public async Task RunAsync(string id, CancellationToken cancellationToken)
     {
         var settings = catalog.Current(id);
         switch (id)
@@ -32,11 +32,12 @@ public sealed partial class RecurringJobRunner(
                     JobsDatabase.Execute(connection, "DELETE FROM deliveries WHERE state = 'delivered' AND delivered_at < $cutoff", ("$cutoff", cutoff.ToUnixTimeMilliseconds()));
                 LogCleanup(logger, removed, days);
                 break;
+            case var prune when PruneJobs.Kinds.ContainsKey(prune):
+                await prunes.RunAsync(prune, settings, cancellationToken);
+                break;
             default:
                 throw new InvalidOperationException($"No recurring job is named '{id}'.");
         }
-
-        return Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} resolved incidents older than {Days} days")]
