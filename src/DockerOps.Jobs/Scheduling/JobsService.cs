@@ -27,7 +27,7 @@ public sealed record JobUpdate(string? Cron, bool? Enabled, Dictionary<string, s
 public sealed record JobRun(string Id, string JobId);
 
 /// <summary>The recurring-job use cases: list, change, run now. Authorized and audited like every other action.</summary>
-public sealed class JobsService(JobCatalog catalog, JobStorage storage, IRecurringJobManager recurring, IBackgroundJobClient jobs, ActionGate gate)
+public sealed class JobsService(JobCatalog catalog, JobStorage storage, IRecurringJobManager recurring, IBackgroundJobClient jobs, ActionGate gate, TimeProvider clock)
 {
     public async Task<Result<IReadOnlyList<JobInfo>>> ListAsync(Actor actor, CancellationToken cancellationToken)
     {
@@ -56,6 +56,8 @@ public sealed class JobsService(JobCatalog catalog, JobStorage storage, IRecurri
                 var options = new Dictionary<string, string>(current.Options);
                 foreach (var (key, value) in update.Options ?? [])
                     options[key] = value;
+                if (PruneJobs.Kinds.ContainsKey(id) && PruneJobs.ValidateOptions(options, clock.GetUtcNow()) is { } badOption)
+                    return Task.FromResult<Result<JobInfo>>(badOption);
                 var settings = new JobSettings(update.Cron?.Trim() ?? current.Cron, update.Enabled ?? current.Enabled, options);
                 catalog.Store(definition.Id, settings);
                 Register(recurring, definition.Id, settings);

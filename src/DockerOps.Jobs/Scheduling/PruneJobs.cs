@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using DockerOps.Core.Access;
 using DockerOps.Core.Alerts;
+using DockerOps.Core.Common;
 using DockerOps.Core.Pruning;
 using Microsoft.Extensions.Logging;
 
@@ -45,6 +46,19 @@ public sealed partial class PruneJobs(PruneService prunes, ActionGate gate, IAle
         [DryRunOption] = "false",
     };
 
+    /// <summary>Refuses options a run would refuse, so that a bad value is reported when it is set rather than at 4 am.</summary>
+    public static Error? ValidateOptions(IReadOnlyDictionary<string, string> options, DateTimeOffset now)
+    {
+        if (options.GetValueOrDefault(DryRunOption) is { Length: > 0 } dryRun && !bool.TryParse(dryRun, out _))
+            return Error.Invalid($"options.{DryRunOption}", $"dryRun must be true or false (got '{dryRun}').");
+        if (options.GetValueOrDefault(UntilOption) is { Length: > 0 } until && !PointInTime.TryParse(until, now, out _))
+            return Error.Invalid($"options.{UntilOption}", "until must be a duration back from now (24h, 10m), an RFC 3339 time or Unix seconds.");
+        return LabelSelectors.Validate($"options.{LabelsOption}", SplitLabels(options.GetValueOrDefault(LabelsOption)));
+    }
+
+    private static string[] SplitLabels(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public static Actor ActorFor(string id) => new($"job:{id}", id, Channel.Job, Role.Admin, AccessScope.Unrestricted);
 
     public async Task RunAsync(string id, JobSettings settings, CancellationToken cancellationToken)
@@ -52,8 +66,7 @@ public sealed partial class PruneJobs(PruneService prunes, ActionGate gate, IAle
         var kind = Kinds[id].Kind;
         var dryRun = bool.TryParse(settings.Options.GetValueOrDefault(DryRunOption), out var parsed) && parsed;
         var until = settings.Options.GetValueOrDefault(UntilOption) is { Length: > 0 } text ? text : null;
-        var labels = (settings.Options.GetValueOrDefault(LabelsOption) ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var labels = SplitLabels(settings.Options.GetValueOrDefault(LabelsOption));
         var request = new PruneRequest(dryRun, until, labels);
         var actor = ActorFor(id);
         // A preview changes nothing, so Core does not record it; the job's run is recorded all the same.
@@ -74,7 +87,7 @@ public sealed partial class PruneJobs(PruneService prunes, ActionGate gate, IAle
         await alerts.PublishAsync(ToAlert(id, kind, report), cancellationToken);
     }
 
-    private async Task<DockerOps.Core.Common.Result<PruneReport>> PruneAsync(PruneKind kind, Actor actor, PruneRequest request, CancellationToken cancellationToken) => kind switch
+    private async Task<Result<PruneReport>> PruneAsync(PruneKind kind, Actor actor, PruneRequest request, CancellationToken cancellationToken) => kind switch
     {
         PruneKind.Containers => await prunes.PruneContainersAsync(actor, request, null, cancellationToken),
         PruneKind.Images => await prunes.PruneImagesAsync(actor, request, null, cancellationToken),

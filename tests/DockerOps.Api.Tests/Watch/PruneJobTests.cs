@@ -94,6 +94,25 @@ public sealed class PruneJobTests(PruneJobApp app) : IClassFixture<PruneJobApp>
         }
     }
 
+    [Fact]
+    public async Task A_prune_job_refuses_options_its_runs_could_not_use_naming_the_option()
+    {
+        var until = await (await _client.PutAsync("/api/v1/jobs/prune-images", Json("""{"options":{"until":"last tuesday"}}"""))).AssertProblemAsync(400);
+        Assert.Equal("options.until", (string?)until["field"]);
+        var labels = await (await _client.PutAsync("/api/v1/jobs/prune-images", Json("""{"options":{"labels":"=oops"}}"""))).AssertProblemAsync(400);
+        Assert.Equal("options.labels", (string?)labels["field"]);
+        var dryRun = await (await _client.PutAsync("/api/v1/jobs/prune-images", Json("""{"options":{"dryRun":"maybe"}}"""))).AssertProblemAsync(400);
+        Assert.Equal("options.dryRun", (string?)dryRun["field"]);
+
+        var jobs = (await (await _client.GetAsync("/api/v1/jobs")).AssertOkJsonAsync()).AsArray();
+        var volumes = jobs.Single(j => (string?)j!["id"] == "prune-volumes")!;
+        Assert.Equal("24h", (string?)volumes["options"]!["until"]);
+        var images = jobs.Single(j => (string?)j!["id"] == "prune-images")!;
+        Assert.Equal("false", (string?)images["options"]!["dryRun"]);
+    }
+
+    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
     private async Task<JsonNode> CreateStoppedAsync(Dictionary<string, string> labels)
     {
         var container = await TestContainers.CreateAsync(_client, command: ["true"], start: false, labels: labels);
