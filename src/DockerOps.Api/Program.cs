@@ -1,4 +1,5 @@
 using DockerOps.Api.Access;
+using DockerOps.Api.Alerts;
 using DockerOps.Api.Audit;
 using DockerOps.Api.Cli;
 using DockerOps.Api.Containers;
@@ -7,11 +8,14 @@ using DockerOps.Api.Images;
 using DockerOps.Api.Networks;
 using DockerOps.Api.Posture;
 using DockerOps.Api.Pruning;
-using DockerOps.Api.Volumes;
 using DockerOps.Api.Health;
+using DockerOps.Api.Incidents;
+using DockerOps.Api.Jobs;
 using DockerOps.Api.Setup;
+using DockerOps.Api.Volumes;
 using DockerOps.Chat;
 using DockerOps.Core.Access;
+using DockerOps.Jobs;
 
 if (HealthProbeCommand.Matches(args))
     return await HealthProbeCommand.RunAsync(args);
@@ -20,6 +24,7 @@ if (HealthProbeCommand.Matches(args))
 var keysCommand = KeysCommand.TryParse(args);
 var builder = WebApplication.CreateBuilder(keysCommand is null ? args : []);
 
+builder.AddSecretFiles();
 builder.AddObservability();
 builder.Services.AddDockerEngines(builder.Configuration);
 builder.Services.AddApplicationServices();
@@ -31,6 +36,8 @@ builder.Services.AddApiErrorHandling();
 builder.Services.AddApiJson();
 builder.Services.AddApiDocumentation();
 builder.Services.AddChat(builder.Configuration);
+builder.Services.AddDockerOpsJobs(builder.Configuration);
+builder.Services.AddDashboardSignIn();
 
 var app = builder.Build();
 if (keysCommand is not null)
@@ -58,7 +65,11 @@ api.MapImages();
 api.MapSystem();
 api.MapPrunes();
 api.MapPosture();
+api.MapIncidents();
+api.MapAlerts();
+api.MapJobs();
 app.MapChat();
+app.MapDashboard();
 
 app.Run();
 return 0;

@@ -45,6 +45,16 @@ public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
         if (!_settings.ContainsKey("DOCKEROPS_ADMIN_KEY_FILE"))
             _settings.TryAdd("DOCKEROPS_ADMIN_KEY", ApiKeySecrets.Generate().Key);
         AdminKey = _settings.GetValueOrDefault("DOCKEROPS_ADMIN_KEY");
+        // Fixtures that test the watch set their own scope; the others watch a scope nobody uses, so
+        // that they never act on (auto-heal) containers that belong to other fixtures.
+        _settings.TryAdd("Health:Label", $"{TestEngine.Label}.scope=unwatched-{Guid.NewGuid():N}");
+        // The engine is shared: scheduled prunes stay off and, when a test runs one, touch only this run's objects.
+        foreach (var pruneJob in DockerOps.Jobs.Scheduling.PruneJobs.Kinds.Keys)
+        {
+            _settings.TryAdd($"Jobs:Recurring:{pruneJob}:Enabled", "false");
+            _settings.TryAdd($"Jobs:Recurring:{pruneJob}:Options:labels", $"{TestEngine.Label}={TestEngine.RunId}");
+        }
+
         // Tests fire requests faster than any person; the rate-limit tests set their own budget.
         _settings.TryAdd("Limits:RateTokenLimit", "100000");
         _settings.TryAdd("Limits:RateTokensPerPeriod", "100000");

@@ -84,7 +84,10 @@ public static class TestEngine
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [label] = true } },
         });
-        await Task.WhenAll(containers.Select(c => RemoveQuietly(client, c.ID)));
+        // A run-wide sweep leaves scoped containers to the fixture that owns the scope: it may still
+        // be watching them in a test running in parallel.
+        var mine = scope is null ? containers.Where(c => c.Labels is null || !c.Labels.ContainsKey($"{Label}.scope")) : containers;
+        await Task.WhenAll(mine.Select(c => RemoveQuietly(client, c.ID)));
     }
 
     private static async Task RemoveQuietly(DockerClient client, string id)

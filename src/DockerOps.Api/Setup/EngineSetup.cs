@@ -87,6 +87,7 @@ public static class EngineSetup
                 .Prepend(new DockerEngineSettings(DockerOptions.LocalEngine, new Uri(options.EffectiveHost), callTimeout, stopMargin) { PullTimeout = longCalls.Pull, PruneTimeout = longCalls.Prune });
             return new DockerEngineRegistry(DockerOptions.LocalEngine, engines);
         });
+        services.AddSingleton<IEngineEventSources>(provider => (DockerEngineRegistry)provider.GetRequiredService<IEngineRegistry>());
         services.AddSingleton<IResourceEngineRegistry>(provider => (DockerEngineRegistry)provider.GetRequiredService<IEngineRegistry>());
         services.AddOptions<RegistryOptions>().Configure(options => configuration.GetSection(RegistryOptions.Section).Bind(options.Logins)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();

@@ -28,6 +28,9 @@ public sealed class PruneService(IResourceEngineRegistry engines, ActionGate gat
     public Task<Result<PruneReport>> PruneImagesAsync(Actor actor, PruneRequest request, string? engine, CancellationToken cancellationToken) =>
         PruneAsync(actor, [PruneKind.Images], request, engine, cancellationToken);
 
+    public Task<Result<PruneReport>> PruneBuildCacheAsync(Actor actor, PruneRequest request, string? engine, CancellationToken cancellationToken) =>
+        PruneAsync(actor, [PruneKind.BuildCache], request, engine, cancellationToken);
+
     /// <summary>Containers, networks, images and build cache; volumes only when <see cref="PruneRequest.Volumes"/> asks.</summary>
     public Task<Result<PruneReport>> PruneSystemAsync(Actor actor, PruneRequest request, string? engine, CancellationToken cancellationToken) =>
         PruneAsync(actor, request.Volumes ? [.. SystemKinds, PruneKind.Volumes] : SystemKinds, request, engine, cancellationToken);
