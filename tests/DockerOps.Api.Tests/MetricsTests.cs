@@ -19,5 +19,7 @@ public sealed class MetricsTests(DockerOpsApp app) : IClassFixture<DockerOpsApp>
             && l.Contains("http_route=\"/api/v1/containers/{ref}\"") && l.Contains("http_response_status_code=\"404\""));
         Assert.Contains(lines, l => l.StartsWith("dockerops_engine_call_duration_seconds_count{", StringComparison.Ordinal)
             && l.Contains("operation=\"list containers\"") && l.Contains("outcome=\"ok\""));
+        // Read from the incident store at each scrape: present even when nothing is open.
+        Assert.Contains(lines, l => l.StartsWith("dockerops_incidents_open", StringComparison.Ordinal) && !l.StartsWith("dockerops_incidents_open_", StringComparison.Ordinal));
     }
 }

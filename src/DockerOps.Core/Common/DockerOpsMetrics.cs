@@ -25,8 +25,15 @@ public static class DockerOpsMetrics
     private static readonly Counter<long> AlertDeliveries = Meter.CreateCounter<long>(
         "dockerops.alerts.deliveries", description: "Alert deliveries by channel and outcome.");
 
-    private static readonly UpDownCounter<long> IncidentsOpen = Meter.CreateUpDownCounter<long>(
-        "dockerops.incidents.open", description: "Incidents currently open.");
+    // Read from the incident store at each scrape, so the figure survives restarts and several writers.
+    private static readonly List<Func<long>> OpenIncidentSources = [];
+
+    private static readonly ObservableGauge<long> IncidentsOpen = Meter.CreateObservableGauge(
+        "dockerops.incidents.open", () =>
+        {
+            lock (OpenIncidentSources)
+                return OpenIncidentSources.Sum(source => source());
+        }, description: "Incidents currently open.");
 
     private static readonly Counter<long> ChatCommands = Meter.CreateCounter<long>(
         "dockerops.chat.commands", description: "Chat commands by platform, verb and outcome.");
@@ -43,9 +50,22 @@ public static class DockerOpsMetrics
 
     public static void AlertDelivery(string channel, string outcome) => AlertDeliveries.Add(1, new("channel", channel), new("outcome", outcome));
 
-    public static void IncidentOpened() => IncidentsOpen.Add(1);
+    /// <summary>Adds an incident store to the open-incidents gauge; dispose the result to take it away again.</summary>
+    public static IDisposable ObserveOpenIncidents(Func<long> countOpen)
+    {
+        lock (OpenIncidentSources)
+            OpenIncidentSources.Add(countOpen);
+        return new Unsubscriber(() =>
+        {
+            lock (OpenIncidentSources)
+                OpenIncidentSources.Remove(countOpen);
+        });
+    }
 
-    public static void IncidentResolved() => IncidentsOpen.Add(-1);
+    private sealed class Unsubscriber(Action remove) : IDisposable
+    {
+        public void Dispose() => remove();
+    }
 
     public static void ChatCommand(string platform, string verb, string outcome) =>
         ChatCommands.Add(1, new("platform", platform), new("verb", verb), new("outcome", outcome));

@@ -1,3 +1,4 @@
+using DockerOps.Core.Common;
 using DockerOps.Core.Alerts;
 using DockerOps.Jobs.Storage;
 using Hangfire;
@@ -51,9 +52,11 @@ public sealed partial class AlertDelivery(AlertSender sender, DeliveryLedger led
         catch (Exception ex)
         {
             ledger.Release(deliveryId, ex.Message);
+            DockerOpsMetrics.AlertDelivery(channelName, "failed");
             throw;
         }
 
+        DockerOpsMetrics.AlertDelivery(channelName, result.Delivered ? "sent" : "failed");
         if (result.Delivered)
         {
             ledger.Delivered(deliveryId);

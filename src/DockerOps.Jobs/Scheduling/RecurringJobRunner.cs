@@ -1,3 +1,4 @@
+using DockerOps.Core.Common;
 using System.Globalization;
 using DockerOps.Jobs.Health;
 using DockerOps.Jobs.Storage;
@@ -17,6 +18,20 @@ public sealed partial class RecurringJobRunner(
     [AutomaticRetry(Attempts = 2)]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public async Task RunAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunJobAsync(id, cancellationToken);
+            DockerOpsMetrics.JobRun(id, "succeeded");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            DockerOpsMetrics.JobRun(id, "failed");
+            throw;
+        }
+    }
+
+    private async Task RunJobAsync(string id, CancellationToken cancellationToken)
     {
         var settings = catalog.Current(id);
         switch (id)

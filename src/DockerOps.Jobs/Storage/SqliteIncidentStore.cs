@@ -1,3 +1,4 @@
+using DockerOps.Core.Common;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DockerOps.Core.Incidents;
@@ -5,8 +6,13 @@ using DockerOps.Core.Incidents;
 namespace DockerOps.Jobs.Storage;
 
 /// <summary>Incidents and silences in <see cref="JobsDatabase"/>, each row's body as JSON.</summary>
-public sealed class SqliteIncidentStore(JobsDatabase database) : IIncidentStore
+public sealed class SqliteIncidentStore(JobsDatabase database) : IIncidentStore, IDisposable
 {
+    // The open-incidents gauge reads this store at each scrape, for as long as the host keeps it.
+    private readonly IDisposable _openGauge = DockerOpsMetrics.ObserveOpenIncidents(() => CountOpen(database));
+
+    public void Dispose() => _openGauge.Dispose();
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public Task SaveAsync(Incident incident, CancellationToken cancellationToken)
@@ -59,6 +65,14 @@ public sealed class SqliteIncidentStore(JobsDatabase database) : IIncidentStore
         using var connection = database.Open();
         using var command = JobsDatabase.Command(connection, "DELETE FROM silences WHERE id = $id", ("$id", id));
         return Task.FromResult(command.ExecuteNonQuery() > 0);
+    }
+
+    /// <summary>How many incidents are open now, for the <c>dockerops_incidents_open</c> gauge.</summary>
+    public static long CountOpen(JobsDatabase database)
+    {
+        using var connection = database.Open();
+        using var command = JobsDatabase.Command(connection, "SELECT COUNT(*) FROM incidents WHERE state = 'Open'");
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Removes resolved incidents older than the cut-off; returns how many.</summary>
