@@ -28,6 +28,8 @@ install_missing() {
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   # The image-pull tests run a local registry on 127.0.0.1 (the fixture starts and stops it).
   [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+  # The registry-login tests write its bcrypt password file with htpasswd.
+  [ -x /usr/bin/htpasswd ] || missing+=(apache2-utils)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     log "Missing ${missing[*]} and not root: install them (apt-get install ${missing[*]}) or set DOCKER_HOST to an engine."
