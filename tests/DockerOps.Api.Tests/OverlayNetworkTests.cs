@@ -79,6 +79,29 @@ public sealed class OverlayNetworkTests(DockerOpsApp app) : IClassFixture<Docker
     }
 
     [Fact]
+    public async Task A_network_prune_removes_an_idle_overlay_network_exactly_as_its_preview_said_and_never_the_ingress()
+    {
+        var batch = Guid.NewGuid().ToString("N")[..12];
+        var labels = TestContainers.Labels(new Dictionary<string, string> { ["batch"] = batch });
+        var idle = await (await _client.PostJsonAsync("/api/v1/networks", new { name = TestContainers.UniqueName("ov-idle"), driver = "overlay", attachable = true, labels }))
+            .AssertOkJsonAsync(201);
+        var kept = await (await _client.PostJsonAsync("/api/v1/networks", new
+        {
+            name = TestContainers.UniqueName("ov-kept"), driver = "overlay", labels = new Dictionary<string, string>(labels) { ["dockerops.keep"] = "true" },
+        })).AssertOkJsonAsync(201);
+        var query = $"{ResourceTestSupport.RunLabelQuery}&label=batch={batch}";
+
+        var preview = await (await _client.PostAsync($"/api/v1/networks/prune?{query}&dryRun=true", null)).AssertOkJsonAsync();
+        var pruned = await (await _client.PostAsync($"/api/v1/networks/prune?{query}", null)).AssertOkJsonAsync();
+
+        Assert.Equal([(string)idle["id"]!], ResourceTestSupport.Ids(preview));
+        Assert.Equal(ResourceTestSupport.Ids(preview), ResourceTestSupport.Ids(pruned));
+        await (await _client.GetAsync($"/api/v1/networks/{kept["id"]}")).AssertOkJsonAsync();
+        var ingress = await (await _client.GetAsync("/api/v1/networks?driver=overlay&scope=swarm")).AssertOkJsonAsync();
+        Assert.Contains(ingress.AsArray(), n => (bool)n!["ingress"]!);
+    }
+
+    [Fact]
     public async Task The_swarm_s_own_ingress_network_is_listed_as_swarm_scoped_and_overlay()
     {
         var overlays = await (await _client.GetAsync("/api/v1/networks?driver=overlay&scope=swarm")).AssertOkJsonAsync();
