@@ -3,7 +3,8 @@
 #
 # Where DOCKER_HOST already answers, that engine is used. Otherwise this installs Debian's
 # docker.io and busybox-static if they are missing, starts a private dockerd on its own socket and
-# data folder (touching no other engine), runs the tests, and stops the daemon again.
+# data folder (touching no other engine), makes it a single-node swarm manager on 127.0.0.1 (for
+# the overlay network tests), runs the tests, and stops the daemon again.
 # Extra arguments go to `dotnet test` (for example: --filter FullyQualifiedName~Lifecycle).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,8 @@ install_missing() {
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   # The image-pull tests run a local registry on 127.0.0.1 (the fixture starts and stops it).
   [ -x /usr/bin/docker-registry ] || missing+=(docker-registry)
+  # The registry-login tests write its bcrypt password file with htpasswd.
+  [ -x /usr/bin/htpasswd ] || missing+=(apache2-utils)
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     log "Missing ${missing[*]} and not root: install them (apt-get install ${missing[*]}) or set DOCKER_HOST to an engine."
@@ -63,7 +66,7 @@ start_private_engine() {
     --exec-root "$ENGINE_DIR/exec" --pidfile "$ENGINE_DIR/docker.pid" >"$ENGINE_DIR/dockerd.log" 2>&1 &
   export DOCKER_HOST="unix://$ENGINE_DIR/docker.sock"
   for _ in $(seq 1 150); do
-    engine_answers "$DOCKER_HOST" && { log "Engine ready at $DOCKER_HOST"; return 0; }
+    engine_answers "$DOCKER_HOST" && { log "Engine ready at $DOCKER_HOST"; make_swarm_manager; return 0; }
     sleep 0.2
   done
   log "The private dockerd did not answer within 30 s. Its log:"
@@ -71,9 +74,26 @@ start_private_engine() {
   exit 1
 }
 
+is_swarm_manager() { [ "$(docker info --format '{{.Swarm.ControlAvailable}}' 2>/dev/null)" = "true" ]; }
+
+# Overlay networks need a swarm: the private engine becomes a single-node manager, listening on loopback only.
+make_swarm_manager() {
+  is_swarm_manager && return 0
+  local port=2377
+  while (: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 20000)); done
+  if docker swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$port" >/dev/null; then
+    log "The private engine is a single-node swarm manager (127.0.0.1:$port)"
+  else
+    log "docker swarm init failed on the private engine; the overlay network tests will fail. Its log:"
+    tail -n 20 "$ENGINE_DIR/dockerd.log" >&2 || true
+  fi
+}
+
 install_missing
 if [ -n "${DOCKER_HOST:-}" ] && engine_answers "$DOCKER_HOST"; then
   log "Using the engine at $DOCKER_HOST"
+  is_swarm_manager || log "That engine is not a swarm manager, so the overlay network tests will fail: run" \
+    "'docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:2377' against it, or unset DOCKER_HOST to use a private engine."
 else
   start_private_engine
 fi

@@ -69,27 +69,60 @@ internal sealed class DockerImageEngine(DockerContainerEngine engine) : IImageEn
             Password = credentials.Password,
             IdentityToken = credentials.IdentityToken,
         };
-        await engine.Calls.RunAsync("pull image", engine.Settings.PullTimeout, cancellationToken,
-            token => engine.Client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = image, Tag = tag }, auth,
-                new Relay(message =>
-                {
-                    var error = message.Error?.Message ?? (string.IsNullOrEmpty(message.ErrorMessage) ? null : message.ErrorMessage);
-                    failure ??= error;
-                    progress.Report(new PullProgress(
-                        string.IsNullOrEmpty(message.ID) ? null : message.ID,
-                        string.IsNullOrEmpty(message.Status) ? null : message.Status,
-                        message.Progress is { Total: > 0 } p ? p.Current : null,
-                        message.Progress is { Total: > 0 } q ? q.Total : null,
-                        error));
-                }), token)).ConfigureAwait(false);
+        var registry = ImageReferences.RegistryOf(image);
+        try
+        {
+            await engine.Calls.RunAsync("pull image", engine.Settings.PullTimeout, cancellationToken,
+                token => engine.Client.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = image, Tag = tag }, auth,
+                    new Relay(message =>
+                    {
+                        var error = message.Error?.Message ?? (string.IsNullOrEmpty(message.ErrorMessage) ? null : message.ErrorMessage);
+                        error = error is null ? null : Redacted(error, credentials);
+                        failure ??= error;
+                        progress.Report(new PullProgress(
+                            string.IsNullOrEmpty(message.ID) ? null : message.ID,
+                            string.IsNullOrEmpty(message.Status) ? null : message.Status,
+                            message.Progress is { Total: > 0 } p ? p.Current : null,
+                            message.Progress is { Total: > 0 } q ? q.Total : null,
+                            error));
+                    }), token)).ConfigureAwait(false);
+        }
+        catch (EngineFailureException ex) when (ex.InnerException is global::Docker.DotNet.DockerApiException api && IsRefusedLogin(EngineCalls.MessageOf(api)))
+        {
+            // The engine answers 500 when the registry wants (other) credentials: the request's fault, not the engine's.
+            throw new EngineRegistryAuthenticationException(engine.Name, registry, Redacted(EngineCalls.MessageOf(api), credentials), ex);
+        }
 
         // The engine reports a failed pull inside a 200 stream; it is an error all the same.
         if (failure is not null)
         {
+            if (IsRefusedLogin(failure))
+                throw new EngineRegistryAuthenticationException(engine.Name, registry, Redacted(failure, credentials));
             throw failure.Contains("not found", StringComparison.OrdinalIgnoreCase) || failure.Contains("manifest unknown", StringComparison.OrdinalIgnoreCase)
                 ? new EngineNotFoundException(engine.Name, failure)
-                : new EngineFailureException(engine.Name, $"The engine '{engine.Name}' could not pull {image}:{tag}: {failure}");
+                : new EngineFailureException(engine.Name, $"The engine '{engine.Name}' could not pull {image}:{tag}: {Redacted(failure, credentials)}");
         }
+    }
+
+    /// <summary>How the engine relays a registry's 401/403 (distribution's and Docker Hub's wordings).</summary>
+    private static bool IsRefusedLogin(string message) =>
+        message.Contains("no basic auth credentials", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("unauthorized", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("authentication required", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("incorrect username or password", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("access denied", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("denied: requested access", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Registries do not echo secrets, but a message is passed on to callers, so make sure of it.</summary>
+    private static string Redacted(string message, RegistryCredentials? credentials)
+    {
+        foreach (var secret in new[] { credentials?.Password, credentials?.IdentityToken })
+        {
+            if (!string.IsNullOrEmpty(secret))
+                message = message.Replace(secret, "***", StringComparison.Ordinal);
+        }
+
+        return message;
     }
 
     private static List<string> Tags(IList<string>? tags) => tags?.Where(t => t != "<none>:<none>").ToList() ?? [];

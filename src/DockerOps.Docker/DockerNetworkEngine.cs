@@ -35,6 +35,40 @@ internal sealed class DockerNetworkEngine(DockerContainerEngine engine) : INetwo
 
     public async Task<string> CreateNetworkAsync(NetworkCreateSpec spec, CancellationToken cancellationToken)
     {
+        string id;
+        try
+        {
+            id = await CreateRawAsync(spec, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EngineFailureException ex) when (ex.StatusCode is 403 or 503 && ex.InnerException is global::Docker.DotNet.DockerApiException api &&
+                                                EngineCalls.MessageOf(api).Contains("not a swarm manager", StringComparison.OrdinalIgnoreCase))
+        {
+            // Overlay networks are swarm objects: an engine outside a swarm refuses them (403 from the daemon,
+            // 503 from its cluster component). That is the engine's set-up, not a failure, and it has a known fix.
+            throw new EngineConflictException(engine.Name,
+                $"The engine '{engine.Name}' is not a swarm manager, and a '{spec.Driver}' network needs one: run `docker swarm init` on that engine " +
+                $"(on a single machine `docker swarm init --advertise-addr 127.0.0.1`) or join it to a swarm as a manager, then create '{spec.Name}' again.", ex);
+        }
+
+        if (spec.Driver == "overlay")
+            await AwaitSwarmAllocationAsync(id, cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>
+    /// The swarm allocates a new network (driver state, address pool) a moment after answering the create;
+    /// until then an inspect shows no driver. Waits for it, within the call timeout, so the answer describes the network.
+    /// </summary>
+    private async Task AwaitSwarmAllocationAsync(string id, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (string.IsNullOrEmpty((await InspectRawAsync(id, cancellationToken).ConfigureAwait(false)).Driver) &&
+               System.Diagnostics.Stopwatch.GetElapsedTime(started) < engine.CallTimeout)
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<string> CreateRawAsync(NetworkCreateSpec spec, CancellationToken cancellationToken)
+    {
         var created = await engine.Calls.RunAsync("create network", engine.CallTimeout, cancellationToken,
             token => engine.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters
             {
@@ -87,6 +121,7 @@ internal sealed class DockerNetworkEngine(DockerContainerEngine engine) : INetwo
     private static NetworkInfo ToInfo(NetworkResponse n, ResourceUsage usage)
     {
         var endpoints = (n.Containers ?? new Dictionary<string, EndpointResource>())
+            .Where(c => !IsSwarmLoadBalancer(c.Key))
             .Select(c => new NetworkEndpoint(usage.ById(c.Key, c.Value.Name), Empty(c.Value.IPv4Address), Empty(c.Value.IPv6Address), Empty(c.Value.MacAddress)))
             .OrderBy(e => e.Container.Name, StringComparer.Ordinal)
             .ToList();
@@ -107,6 +142,14 @@ internal sealed class DockerNetworkEngine(DockerContainerEngine engine) : INetwo
             endpoints.Count,
             endpoints);
     }
+
+    /// <summary>
+    /// Overlay networks hold an endpoint for the swarm's load balancer ("lb-&lt;network&gt;", "ingress-sbox" on the
+    /// ingress network) that stays after every container has left; it is plumbing, not a container, and must
+    /// not make a network look in use.
+    /// </summary>
+    private static bool IsSwarmLoadBalancer(string endpointKey) =>
+        endpointKey.StartsWith("lb-", StringComparison.Ordinal) || endpointKey == "ingress-sbox";
 
     private static string? Empty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -105,16 +105,7 @@ public sealed class ImageTests(DockerOpsApp app, LocalRegistry registry) : IClas
 
         await (await _client.GetAsync($"/api/v1/images/{Encoded($"{repository}:1")}")).AssertProblemAsync(404);
 
-        var response = await _client.PostJsonAsync("/api/v1/images/pull", new { image = repository, tag = "1" });
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, text);
-        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
-        Assert.Contains(lines, l => (string?)l["type"] == "progress" && ((string?)l["status"] ?? "").Contains("Pull complete"));
-        var done = lines[^1];
-        Assert.Equal("done", (string?)done["type"]);
-        Assert.Equal(id, (string?)done["id"]);
-        Assert.Equal($"{repository}:1", (string?)done["reference"]);
+        await ResourceTestSupport.AssertPulledWithProgressAsync(_client, repository, "1", id);
 
         var details = await (await _client.GetAsync($"/api/v1/images/{Encoded($"{repository}:1")}")).AssertOkJsonAsync();
         Assert.Contains(details["digests"]!.AsArray(), d => ((string)d!).StartsWith(repository + "@sha256:"));

@@ -17,7 +17,7 @@ public sealed class NetworkTests(DockerOpsApp app) : IClassFixture<DockerOpsApp>
     private static string[] Probe(string host) =>
         ["sh", "-c", $"for i in 1 2 3 4 5; do echo ping | nc -w 2 {host} 8080 2>/dev/null && exit 0; sleep 0.3; done; echo unreachable"];
 
-    private static string RandomSubnetPrefix() => $"10.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(0, 255)}";
+    internal static string RandomSubnetPrefix() => $"10.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(0, 255)}";
 
     private async Task<JsonNode> CreateNetworkAsync(string name, object? extra = null, bool @internal = false)
     {

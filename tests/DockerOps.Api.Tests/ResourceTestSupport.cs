@@ -43,6 +43,25 @@ public static class ResourceTestSupport
         }
     }
 
+    /// <summary>
+    /// Pulls through the API and checks the NDJSON stream: layer progress up to "Pull complete", then a
+    /// <c>done</c> line with the image. Returns the stream's text, for tests that search it.
+    /// </summary>
+    public static async Task<string> AssertPulledWithProgressAsync(HttpClient client, string repository, string tag, string expectedId)
+    {
+        var response = await client.PostJsonAsync("/api/v1/images/pull", new { image = repository, tag });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Contains(lines, l => (string?)l["type"] == "progress" && ((string?)l["status"] ?? "").Contains("Pull complete"));
+        var done = lines[^1];
+        Assert.Equal("done", (string?)done["type"]);
+        Assert.Equal(expectedId, (string?)done["id"]);
+        Assert.Equal($"{repository}:{tag}", (string?)done["reference"]);
+        return text;
+    }
+
     public static string RunLabelQuery => "label=" + Uri.EscapeDataString(TestResources.RunLabel);
 
     public static IReadOnlyList<string> Ids(JsonNode report) => report["items"]!.AsArray().Select(i => (string)i!["id"]!).Order(StringComparer.Ordinal).ToList();
@@ -51,24 +70,53 @@ public static class ResourceTestSupport
 /// <summary>
 /// A local registry (Debian's docker-registry) on a free 127.0.0.1 port with storage in a temporary
 /// folder, started and stopped by the fixture. The engine treats 127.0.0.0/8 registries as insecure
-/// by default, so plain HTTP works.
+/// by default, so plain HTTP works. Given a login, it requires it (htpasswd with bcrypt, the only
+/// hash docker-registry accepts; the file is written by Debian's apache2-utils htpasswd).
 /// </summary>
-public sealed class LocalRegistry : IAsyncLifetime
+public class LocalRegistry : IAsyncLifetime
 {
     private const string Binary = "/usr/bin/docker-registry";
+    private const string Htpasswd = "/usr/bin/htpasswd";
     private Process? _process;
     private string? _folder;
 
-    public string Address { get; private set; } = "";
+    public LocalRegistry()
+        : this(login: null)
+    {
+    }
+
+    protected LocalRegistry(RegistryTestLogin? login)
+    {
+        Login = login;
+        // Known before the registry starts, so that a fixture can configure the service with it.
+        Address = $"127.0.0.1:{FreePort()}";
+    }
+
+    public string Address { get; }
+
+    /// <summary>The login this registry requires; null when it lets anyone in.</summary>
+    public RegistryTestLogin? Login { get; }
 
     public async Task InitializeAsync()
     {
         if (!File.Exists(Binary))
             throw new InvalidOperationException($"{Binary} is missing: install Debian's docker-registry package (scripts/test.sh does).");
         await TestEngine.EnsureReadyAsync();
-        var port = FreePort();
-        Address = $"127.0.0.1:{port}";
         _folder = Directory.CreateTempSubdirectory("dockerops-registry-").FullName;
+        var auth = "";
+        if (Login is not null)
+        {
+            var passwords = Path.Combine(_folder, "htpasswd");
+            await File.WriteAllTextAsync(passwords, await BcryptEntryAsync(Login));
+            auth = $"""
+
+                auth:
+                  htpasswd:
+                    realm: dockerops-test
+                    path: {passwords}
+                """;
+        }
+
         var config = Path.Combine(_folder, "config.yml");
         await File.WriteAllTextAsync(config, $"""
             version: 0.1
@@ -81,7 +129,7 @@ public sealed class LocalRegistry : IAsyncLifetime
                 enabled: true
             http:
               addr: {Address}
-            """);
+            """ + auth);
         _process = Process.Start(new ProcessStartInfo(Binary, ["serve", config])
         {
             RedirectStandardError = true,
@@ -100,7 +148,8 @@ public sealed class LocalRegistry : IAsyncLifetime
             try
             {
                 var answer = await http.GetAsync($"http://{Address}/v2/");
-                if (answer.IsSuccessStatusCode)
+                // A registry that requires a login answers its base URL with 401 once it is up.
+                if (answer.IsSuccessStatusCode || (Login is not null && answer.StatusCode == HttpStatusCode.Unauthorized))
                     return;
             }
             catch (HttpRequestException)
@@ -127,6 +176,28 @@ public sealed class LocalRegistry : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    private static async Task<string> BcryptEntryAsync(RegistryTestLogin login)
+    {
+        if (!File.Exists(Htpasswd))
+            throw new InvalidOperationException($"{Htpasswd} is missing: install Debian's apache2-utils package (scripts/test.sh does); the registry that requires a login needs a bcrypt password file.");
+        // -i reads the password from stdin, so it never shows in a process list.
+        using var htpasswd = Process.Start(new ProcessStartInfo(Htpasswd, ["-niB", login.Username])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        })!;
+        await htpasswd.StandardInput.WriteLineAsync(login.Password);
+        htpasswd.StandardInput.Close();
+        var entry = await htpasswd.StandardOutput.ReadToEndAsync();
+        var error = await htpasswd.StandardError.ReadToEndAsync();
+        await htpasswd.WaitForExitAsync();
+        if (htpasswd.ExitCode != 0 || !entry.StartsWith(login.Username + ":$2", StringComparison.Ordinal))
+            throw new InvalidOperationException($"htpasswd could not write a bcrypt entry (exit {htpasswd.ExitCode}): {error}");
+        return entry.Trim() + "\n";
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -134,3 +205,8 @@ public sealed class LocalRegistry : IAsyncLifetime
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+public sealed record RegistryTestLogin(string Username, string Password);
+
+/// <summary>A local registry that lets in only one user, with a password made up for this run.</summary>
+public sealed class AuthenticatedRegistry() : LocalRegistry(new RegistryTestLogin("dockerops-puller", $"pw-{Guid.NewGuid():N}"));

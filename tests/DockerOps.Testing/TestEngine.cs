@@ -74,6 +74,24 @@ public static class TestEngine
         }
     }
 
+    /// <summary>
+    /// Overlay networks need an engine that is a swarm manager. scripts/test.sh makes its private engine one;
+    /// an engine named by DOCKER_HOST that is not one fails the test with the fix, never a skip.
+    /// </summary>
+    public static async Task EnsureSwarmManagerAsync()
+    {
+        await EnsureReadyAsync();
+        using var client = CreateClient();
+        var info = await client.System.GetSystemInfoAsync();
+        if (info.Swarm?.ControlAvailable != true)
+        {
+            throw new InvalidOperationException(
+                $"The engine at {Host} is not a swarm manager (swarm state: {info.Swarm?.LocalNodeState ?? "unknown"}), and the overlay network tests need one. " +
+                $"Make it one, on loopback only: DOCKER_HOST={Host} docker swarm init --advertise-addr 127.0.0.1 --listen-addr 127.0.0.1:2377 " +
+                "(pick another port if 2377 is taken), or unset DOCKER_HOST so that scripts/test.sh starts a private engine, which it makes a swarm manager.");
+        }
+    }
+
     /// <summary>Removes every container this run created (by label), whatever state it is in.</summary>
     public static async Task RemoveRunResourcesAsync(string? scope = null)
     {

@@ -39,3 +39,13 @@ public sealed class EngineConflictException(string engine, string message, Excep
 /// <summary>The engine rejected the request's parameters (400). Use cases turn this into an Invalid result.</summary>
 public sealed class EngineBadRequestException(string engine, string message, Exception? inner = null)
     : EngineException(engine, message, inner);
+
+/// <summary>
+/// A registry refused the engine's pull for want of (valid) credentials. The message is the registry's
+/// answer as the engine relayed it; use cases say which registry and what to configure.
+/// </summary>
+public sealed class EngineRegistryAuthenticationException(string engine, string registry, string message, Exception? inner = null)
+    : EngineException(engine, message, inner)
+{
+    public string Registry { get; } = registry;
+}

@@ -56,7 +56,11 @@ public sealed record PullProgress(string? Layer, string? Status, long? Current, 
 public sealed record PullResult(string Reference, string Id, IReadOnlyList<string> Tags, IReadOnlyList<string> Digests);
 
 /// <summary>Credentials for one registry; sent to the engine for a pull and never recorded.</summary>
-public sealed record RegistryCredentials(string ServerAddress, string? Username, string? Password, string? IdentityToken);
+public sealed record RegistryCredentials(string ServerAddress, string? Username, string? Password, string? IdentityToken)
+{
+    // A record prints every property; these must not reach a log line or an exception message by accident.
+    public override string ToString() => $"RegistryCredentials {{ ServerAddress = {ServerAddress}, Username = {Username}, Password = ***, IdentityToken = *** }}";
+}
 
 /// <summary>Where registry credentials come from (configuration in the host); null when a registry needs none.</summary>
 public interface IRegistryCredentials

@@ -107,11 +107,34 @@ public sealed partial class ImageService(IResourceEngineRegistry engines, Action
                 audit.Engine = e.Name;
                 audit.TargetName = $"{repository}:{tag}";
                 var registry = ImageReferences.RegistryOf(repository);
-                await e.Images.PullImageAsync(repository, tag, credentials.For(registry), progress, cancellationToken);
+                var login = credentials.For(registry);
+                try
+                {
+                    await e.Images.PullImageAsync(repository, tag, login, progress, cancellationToken);
+                }
+                catch (EngineRegistryAuthenticationException refused)
+                {
+                    return RegistryRefused(refused, $"{repository}:{tag}", login);
+                }
+
                 var image = await e.Images.InspectImageAsync($"{repository}:{tag}", cancellationToken);
                 audit.TargetId = image.Id;
                 return Outcome.Ok(new PullResult($"{repository}:{tag}", image.Id, image.Tags, image.Digests));
             });
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A registry's refusal as the caller can act on it: which registry, and whether credentials are
+    /// missing or were rejected. Never a 5xx: nothing is wrong with the engine or with DockerOps.
+    /// </summary>
+    private static Error RegistryRefused(EngineRegistryAuthenticationException refused, string reference, RegistryCredentials? login)
+    {
+        var what = login is null
+            ? $"The registry '{refused.Registry}' requires credentials to pull '{reference}' and none are configured for it: " +
+              $"add a Registries entry with Server '{refused.Registry}' and a Username and Password (or an IdentityToken)."
+            : $"The registry '{refused.Registry}' refused the configured credentials{(login.Username is null ? "" : $" of user '{login.Username}'")} " +
+              $"for '{reference}': check the Registries entry for '{refused.Registry}'.";
+        return new Error(ErrorKind.Forbidden, "Registry refused the pull", $"{what} The registry said: {refused.Message}");
     }
 }
