@@ -32,9 +32,11 @@ public static class JobsSetup
         services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
 
         // Read when first needed, not now: hosts (and test hosts) may still add configuration.
-        services.AddSingleton(p => new JobsDatabase(JobsDatabase.FolderFrom(p.GetRequiredService<IConfiguration>())));
-        services.AddSingleton<SqliteIncidentStore>();
-        services.AddSingleton<IIncidentStore>(p => p.GetRequiredService<SqliteIncidentStore>());
+        services.AddSingleton(p => p.GetRequiredService<IOptions<JobsOptions>>().Value is { UsesPostgreSql: true } jobs
+            ? JobsDatabase.PostgreSql(jobs.ConnectionString!)
+            : new JobsDatabase(JobsDatabase.FolderFrom(p.GetRequiredService<IConfiguration>())));
+        services.AddSingleton<JobsIncidentStore>();
+        services.AddSingleton<IIncidentStore>(p => p.GetRequiredService<JobsIncidentStore>());
         services.AddSingleton<DeliveryLedger>();
 
         services.AddHttpClient(AlertSender.HttpClientName);

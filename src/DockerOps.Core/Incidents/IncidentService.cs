@@ -381,8 +381,11 @@ public sealed partial class IncidentService(
             probe, exitCode, labels, Alerted: silences.Count == 0, null, null, [new IncidentEntry(time, summary)]);
         if (silences.Count > 0)
             incident = incident.With(now, $"alert held back by silence {silences[0].Id}");
-        open[(engine, containerId, cause)] = incident;
-        await store.SaveAsync(incident, cancellationToken);
+        var stored = await store.OpenOnceAsync(incident, cancellationToken);
+        open[(engine, containerId, cause)] = stored;
+        // Another instance sharing the store opened it first, and alerted.
+        if (stored.Id != incident.Id)
+            return stored;
         if (incident.Alerted)
         {
             await alerts.PublishAsync(ToAlert(incident, AlertKind.Opened, $"{incident.Id}:opened", now,
