@@ -49,6 +49,7 @@ public static class JobsSetup
         services.AddSingleton(p => p.GetRequiredService<IOptions<HealthOptions>>().Value.ToPolicy());
         services.AddSingleton(p => p.GetRequiredService<IOptions<HealthOptions>>().Value.AutoHeal.ToPolicy());
         services.AddSingleton<IncidentService>();
+        services.AddSingleton<IAutoHealClaims, LedgerAutoHealClaims>();
         services.AddSingleton<AutoHealService>();
         services.AddSingleton<HealthWatcher>();
         services.AddHostedService(p => p.GetRequiredService<HealthWatcher>());

@@ -69,3 +69,15 @@ public sealed class DeliveryLedger(JobsDatabase database, TimeProvider clock)
         return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : null;
     }
 }
+
+/// <summary>Auto-heal's claims in the ledger, which instances sharing a PostgreSQL job store share too.</summary>
+public sealed class LedgerAutoHealClaims(DeliveryLedger ledger) : DockerOps.Core.Incidents.IAutoHealClaims
+{
+    public Task<bool> TryClaimAsync(string claim, CancellationToken cancellationToken)
+    {
+        if (ledger.TryClaim(claim) != DeliveryClaim.Claimed)
+            return Task.FromResult(false);
+        ledger.Delivered(claim);
+        return Task.FromResult(true);
+    }
+}
