@@ -89,6 +89,70 @@ make_swarm_manager() {
   fi
 }
 
+# --- Private PostgreSQL for the job-storage tests (Jobs:Storage=postgresql) ------------------------
+# Tests that run DockerOps on PostgreSQL read an Npgsql connection string from
+# DOCKEROPS_TEST_POSTGRES (a role that may create and drop databases; each test class makes its own).
+# When it is unset, this starts a throwaway cluster on 127.0.0.1 at a free port, as the postgres
+# user when run as root, and removes it at exit.
+PG_DIR=""
+stop_postgres() {
+  [ -n "$PG_DIR" ] || return 0
+  local pg_ctl
+  pg_ctl=$(postgres_bin)/pg_ctl
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  else "$pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true; fi
+  rm -rf "$PG_DIR"
+}
+
+postgres_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 20000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
+  done
+  return 1
+}
+
+start_private_postgres() {
+  if [ -n "${DOCKEROPS_TEST_POSTGRES:-}" ]; then
+    log "Using the PostgreSQL in DOCKEROPS_TEST_POSTGRES"
+    return 0
+  fi
+  if [ -z "$(postgres_bin)" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      log "PostgreSQL is missing and not root: apt-get install postgresql, or set DOCKEROPS_TEST_POSTGRES to a connection string."
+      exit 1
+    fi
+    log "Installing postgresql from Debian..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+  local bin port password as=()
+  bin=$(postgres_bin)
+  port=$(free_port) || { log "No free port for PostgreSQL"; exit 1; }
+  password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+  PG_DIR=$(mktemp -d /tmp/dockerops-postgres.XXXXXX)
+  local previous_exit_trap
+  previous_exit_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+  trap "stop_postgres; ${previous_exit_trap}" EXIT
+  printf '%s\n' "$password" >"$PG_DIR/password"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown -R postgres: "$PG_DIR"
+    as=(runuser -u postgres --)
+  fi
+  log "Starting a private PostgreSQL in $PG_DIR on 127.0.0.1:$port ..."
+  "${as[@]}" "$bin/initdb" -D "$PG_DIR/data" -U dockerops --auth=scram-sha-256 --pwfile="$PG_DIR/password" \
+    --encoding=UTF8 --no-instructions >"$PG_DIR/initdb.log" 2>&1 || { tail -n 20 "$PG_DIR/initdb.log" >&2; exit 1; }
+  "${as[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$PG_DIR -c fsync=off -c max_connections=300" start >/dev/null \
+    || { log "PostgreSQL did not start. Its log:"; tail -n 40 "$PG_DIR/postgres.log" >&2; exit 1; }
+  export DOCKEROPS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=dockerops;Password=$password;Database=postgres"
+  log "PostgreSQL ready at 127.0.0.1:$port"
+}
+# --- end of the PostgreSQL block ---------------------------------------------------------------------
+
 install_missing
 if [ -n "${DOCKER_HOST:-}" ] && engine_answers "$DOCKER_HOST"; then
   log "Using the engine at $DOCKER_HOST"
@@ -97,6 +161,7 @@ if [ -n "${DOCKER_HOST:-}" ] && engine_answers "$DOCKER_HOST"; then
 else
   start_private_engine
 fi
+start_private_postgres
 
 # Static checks: the deployment files parse, and the committed OpenAPI contract passes a standard linter.
 static_failures=0

@@ -32,9 +32,11 @@ public static class JobsSetup
         services.AddSingleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>();
 
         // Read when first needed, not now: hosts (and test hosts) may still add configuration.
-        services.AddSingleton(p => new JobsDatabase(JobsDatabase.FolderFrom(p.GetRequiredService<IConfiguration>())));
-        services.AddSingleton<SqliteIncidentStore>();
-        services.AddSingleton<IIncidentStore>(p => p.GetRequiredService<SqliteIncidentStore>());
+        services.AddSingleton(p => p.GetRequiredService<IOptions<JobsOptions>>().Value is { UsesPostgreSql: true } jobs
+            ? JobsDatabase.PostgreSql(jobs.ConnectionString!)
+            : new JobsDatabase(JobsDatabase.FolderFrom(p.GetRequiredService<IConfiguration>())));
+        services.AddSingleton<JobsIncidentStore>();
+        services.AddSingleton<IIncidentStore>(p => p.GetRequiredService<JobsIncidentStore>());
         services.AddSingleton<DeliveryLedger>();
 
         services.AddHttpClient(AlertSender.HttpClientName);
@@ -47,6 +49,7 @@ public static class JobsSetup
         services.AddSingleton(p => p.GetRequiredService<IOptions<HealthOptions>>().Value.ToPolicy());
         services.AddSingleton(p => p.GetRequiredService<IOptions<HealthOptions>>().Value.AutoHeal.ToPolicy());
         services.AddSingleton<IncidentService>();
+        services.AddSingleton<IAutoHealClaims, LedgerAutoHealClaims>();
         services.AddSingleton<AutoHealService>();
         services.AddSingleton<HealthWatcher>();
         services.AddHostedService(p => p.GetRequiredService<HealthWatcher>());

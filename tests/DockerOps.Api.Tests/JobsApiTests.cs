@@ -106,6 +106,104 @@ public sealed class JobsApiTests(DockerOpsApp app) : IClassFixture<DockerOpsApp>
         await configured.DisposeAsync();
     }
 
+    [Fact]
+    public async Task A_dashboard_session_ends_when_the_key_behind_it_is_revoked_and_non_admin_keys_cannot_sign_in()
+    {
+        var adminName = $"dash-{Guid.NewGuid():N}"[..17];
+        var adminKey = await app.CreateKeyAsync(Core.Access.Role.Admin, name: adminName);
+        var operatorKey = await app.CreateKeyAsync(Core.Access.Role.Operator);
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.ClientOptions.BaseAddress };
+
+        var refused = await SignInAsync(browser, operatorKey);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("not an admin key", await refused.Content.ReadAsStringAsync());
+        Assert.False(refused.Headers.Contains("Set-Cookie"));
+
+        var signedIn = await SignInAsync(browser, adminKey);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        var dashboard = await browser.SendAsync(DashboardRequest(cookie));
+        Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Contains("incidents-cleanup", await dashboard.Content.ReadAsStringAsync());
+
+        var revoked = await (await _client.DeleteAsync($"/api/v1/keys/{adminName}")).AssertOkJsonAsync();
+        Assert.NotNull(revoked["revoked"]);
+
+        // The key is checked again at each request (answers are kept a few seconds at most).
+        HttpResponseMessage? after = null;
+        await DockerOps.Api.Tests.Watch.ReceiverApp.WaitUntilAsync(() =>
+        {
+            after = browser.SendAsync(DashboardRequest(cookie)).Result;
+            return after.StatusCode == System.Net.HttpStatusCode.Redirect;
+        }, DashboardSessionCheckWindow, "the revoked key's session to end");
+        Assert.StartsWith("/sign-in", after!.Headers.Location!.PathAndQuery);
+        Assert.Contains("ReturnUrl=%2Fhangfire%2Frecurring", after.Headers.Location.OriginalString);
+        // The cookie is cleared, too.
+        Assert.Contains(after.Headers.GetValues("Set-Cookie"), c => c.StartsWith("dockerops-dashboard=;", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Over_HTTPS_the_dashboard_cookie_is_secure()
+    {
+        var https = new HttpsApp();
+        await https.InitializeAsync();
+        try
+        {
+            using var browser = new HttpClient(new HttpClientHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+            }) { BaseAddress = https.ClientOptions.BaseAddress };
+            Assert.Equal("https", browser.BaseAddress!.Scheme);
+
+            var signedIn = await SignInAsync(browser, https.AdminKey!);
+
+            var cookie = signedIn.Headers.GetValues("Set-Cookie").Single();
+            Assert.Contains("; secure", cookie, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+            var dashboard = await browser.SendAsync(DashboardRequest(cookie.Split(';')[0]));
+            Assert.Equal(System.Net.HttpStatusCode.OK, dashboard.StatusCode);
+        }
+        finally
+        {
+            await https.DisposeAsync();
+        }
+    }
+
+    private static readonly TimeSpan DashboardSessionCheckWindow = Setup.DashboardSessionCheck.CacheFor + TimeSpan.FromSeconds(5);
+
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient browser, string key) =>
+        browser.PostAsync("/sign-in", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = key, ["returnUrl"] = "/hangfire" }));
+
+    private static HttpRequestMessage DashboardRequest(string cookie)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/hangfire/recurring");
+        request.Headers.Add("Accept", "text/html");
+        request.Headers.Add("Cookie", cookie);
+        return request;
+    }
+
+    /// <summary>The service on HTTPS, with a self-signed certificate made for the test.</summary>
+    private sealed class HttpsApp() : DockerOpsApp(CertificateSettings())
+    {
+        private static Dictionary<string, string?> CertificateSettings()
+        {
+            using var rsa = System.Security.Cryptography.RSA.Create(2048);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", rsa,
+                System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
+            var file = Path.Combine(Directory.CreateTempSubdirectory("dockerops-cert-").FullName, "test.pfx");
+            File.WriteAllBytes(file, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "test"));
+            return new Dictionary<string, string?> { ["Kestrel:Certificates:Default:Path"] = file, ["Kestrel:Certificates:Default:Password"] = "test" };
+        }
+
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Urls", "https://127.0.0.1:0");
+        }
+    }
+
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     private sealed class ConfiguredApp(IDictionary<string, string?> settings) : DockerOpsApp(settings);

@@ -15,9 +15,11 @@ public static class IncidentsApi
         var group = routes.MapGroup("/incidents").WithTags("Incidents");
         group.MapGet("", List).WithName("ListIncidents").WithSummary("Open incidents and those resolved recently, newest first, each with its timeline.").RequirePermission(Permission.IncidentsRead);
         group.MapGet("/silences", ListSilences).WithName("ListSilences").WithSummary("Silences and maintenance windows that have not ended.").RequirePermission(Permission.IncidentsRead);
-        group.MapPost("/silences", Silence).WithName("CreateSilence").WithSummary("Hold alerts back for a container or a label for a while; incidents are still recorded.").RequirePermission(Permission.IncidentsWrite);
+        group.MapPost("/silences", Silence).WithName("CreateSilence").WithSummary("Hold alerts back for a container or a label for a while; incidents are still recorded.")
+            .WithDescription("A silence mutes messages only, as in Alertmanager: incidents are still recorded (alerted: false), escalations are held back too, and auto-heal still restarts the container. To stop auto-heal as well, use a maintenance window.").RequirePermission(Permission.IncidentsWrite);
         group.MapDelete("/silences/{id}", RemoveSilence).WithName("RemoveSilence").WithSummary("End a silence or maintenance window now.").RequirePermission(Permission.IncidentsWrite);
-        group.MapPost("/maintenance", Maintenance).WithName("CreateMaintenanceWindow").WithSummary("Planned work on every container with a label: no incidents, no alerts, no auto-heal.").RequirePermission(Permission.IncidentsWrite);
+        group.MapPost("/maintenance", Maintenance).WithName("CreateMaintenanceWindow").WithSummary("Planned work on every container with a label: no incidents, no alerts, no auto-heal.")
+            .WithDescription("Unlike a silence, which only mutes messages, a maintenance window also stops auto-heal: containers it covers are neither restarted nor alerted while it lasts.").RequirePermission(Permission.IncidentsWrite);
         group.MapGet("/{id}", Get).WithName("GetIncident").WithSummary("One incident with its timeline.").RequirePermission(Permission.IncidentsRead);
         group.MapPost("/{id}/acknowledge", Acknowledge).WithName("AcknowledgeIncident").WithSummary("Say that someone is on it.").RequirePermission(Permission.IncidentsWrite);
         group.ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);

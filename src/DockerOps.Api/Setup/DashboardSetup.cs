@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Claims;
 using System.Text;
@@ -44,7 +45,12 @@ public static class DashboardSetup
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.ExpireTimeSpan = TimeSpan.FromHours(8);
             options.SlidingExpiration = false;
+            options.Events = new CookieAuthenticationEvents
+            {
+                OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<DashboardSessionCheck>().ValidateAsync(context),
+            };
         });
+        services.AddSingleton<DashboardSessionCheck>();
         services.AddAuthorizationBuilder().AddPolicy(Policies.Admin, policy => policy
             .AddAuthenticationSchemes(Scheme)
             .RequireAuthenticatedUser()
@@ -110,5 +116,38 @@ public static class DashboardSetup
             <input type="submit" value="Sign in"></form></body></html>
             """;
         return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
+    }
+}
+
+/// <summary>
+/// The cookie carries the id of the key that signed in, not a verdict: every dashboard request checks
+/// that key again (not revoked, not expired, still admin), so that revoking it or taking admin away ends
+/// the session at the next request. Answers are kept for <see cref="CacheFor"/>, because a dashboard
+/// page polls several times a second; a revocation takes effect within that time.
+/// </summary>
+public sealed class DashboardSessionCheck(ApiKeyService keys, TimeProvider clock)
+{
+    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(3);
+
+    private readonly ConcurrentDictionary<string, (Role? Role, DateTimeOffset Until)> _recent = new(StringComparer.Ordinal);
+
+    public async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var keyId = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
+        var role = keyId is null ? null : await CurrentRoleAsync(keyId, context.HttpContext.RequestAborted);
+        if (role is { } current && current.Allows(DashboardSetup.DashboardPermission))
+            return;
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(DashboardSetup.CookieScheme);
+    }
+
+    private async Task<Role?> CurrentRoleAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (_recent.TryGetValue(keyId, out var known) && known.Until > now)
+            return known.Role;
+        var role = (await keys.FindActiveAsync(keyId, cancellationToken))?.Role;
+        _recent[keyId] = (role, now + CacheFor);
+        return role;
     }
 }

@@ -57,6 +57,16 @@ public sealed partial class ApiKeyService(IApiKeyStore store, ActionGate gate, T
         return KeyCheck.Accepted(key with { LastUsed = now });
     }
 
+    /// <summary>
+    /// The key with this id while it still works (neither revoked nor expired): for sessions that carry a
+    /// key's id rather than the key, such as the dashboard's cookie.
+    /// </summary>
+    public async Task<ApiKey?> FindActiveAsync(string id, CancellationToken cancellationToken)
+    {
+        var key = (await store.FindAsync(id, cancellationToken))?.Key;
+        return key is { Revoked: null } && !(key.Expires <= clock.GetUtcNow()) ? key : null;
+    }
+
     public Task<Result<CreatedApiKey>> CreateAsync(Actor actor, NewApiKey request, CancellationToken cancellationToken)
     {
         var parameters = new Dictionary<string, string?>

@@ -33,10 +33,34 @@ public sealed record AutoHealPolicy(AutoHealMode Mode, int MaxRestarts, TimeSpan
 }
 
 /// <summary>
+/// Which auto-heal steps have been taken. DockerOps instances sharing a job store all see the same
+/// unhealthy container; each restart (and the escalation) of an incident is claimed once, so that only
+/// one instance takes it.
+/// </summary>
+public interface IAutoHealClaims
+{
+    /// <summary>True for the first caller only.</summary>
+    Task<bool> TryClaimAsync(string claim, CancellationToken cancellationToken);
+}
+
+/// <summary>Claims held in memory: one instance, and Core's tests.</summary>
+public sealed class InMemoryAutoHealClaims : IAutoHealClaims
+{
+    private readonly HashSet<string> _claimed = [];
+    private readonly Lock _lock = new();
+
+    public Task<bool> TryClaimAsync(string claim, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+            return Task.FromResult(_claimed.Add(claim));
+    }
+}
+
+/// <summary>
 /// Restarts unhealthy containers within a budget, then the containers that share their network
 /// namespace, through <see cref="ContainerService"/> as a job actor so that every restart is audited.
 /// </summary>
-public sealed class AutoHealService(ContainerService containers, IncidentService incidents, AutoHealPolicy policy, TimeProvider clock)
+public sealed class AutoHealService(ContainerService containers, IncidentService incidents, AutoHealPolicy policy, IAutoHealClaims claims, TimeProvider clock)
 {
     public static Actor JobActor { get; } = new("job:auto-heal", "auto-heal", Channel.Job, Role.Admin, AccessScope.Unrestricted);
 
@@ -124,6 +148,8 @@ public sealed class AutoHealService(ContainerService containers, IncidentService
             if (state.EscalatedIncident != sighting.IncidentId)
             {
                 state.EscalatedIncident = sighting.IncidentId;
+                if (!await claims.TryClaimAsync($"auto-heal/{sighting.IncidentId}/escalated", stopping))
+                    return;
                 await incidents.NoteAsync(sighting.IncidentId,
                     $"auto-heal budget spent: {used} restarts in {policy.Window.TotalMinutes:0.#} min; no more restarts, it needs a person",
                     escalate: true, stopping);
@@ -143,6 +169,14 @@ public sealed class AutoHealService(ContainerService containers, IncidentService
         var health = await containers.GetHealthAsync(JobActor, sighting.ContainerId, sighting.Engine, stopping);
         if (!health.IsOk || health.Value.Health.Status != HealthStatus.Unhealthy || health.Value.State != ContainerState.Running)
             return;
+
+        // Another instance may have made this restart already: it counts against this one's budget too.
+        if (!await claims.TryClaimAsync($"auto-heal/{sighting.IncidentId}/{used + 1}", stopping))
+        {
+            lock (_lock)
+                state.Restarts.Add(clock.GetUtcNow());
+            return;
+        }
 
         var timeout = (int)policy.StopTimeout.TotalSeconds;
         var restarted = await containers.RestartAsync(JobActor, sighting.ContainerId, timeout, sighting.Engine, stopping);

@@ -95,6 +95,12 @@ public interface IIncidentStore
 {
     Task SaveAsync(Incident incident, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores a new open incident unless one is open already for its engine, container and cause (DockerOps
+    /// instances sharing a store see the same events), and returns the open one: this, or the one found.
+    /// </summary>
+    Task<Incident> OpenOnceAsync(Incident incident, CancellationToken cancellationToken);
+
     Task<Incident?> GetAsync(string id, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Incident>> ListOpenAsync(CancellationToken cancellationToken);
@@ -121,6 +127,18 @@ public sealed class InMemoryIncidentStore : IIncidentStore
         lock (_lock)
             _incidents[incident.Id] = incident;
         return Task.CompletedTask;
+    }
+
+    public Task<Incident> OpenOnceAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            var open = _incidents.Values.FirstOrDefault(i => i.IsOpen && i.Engine == incident.Engine && i.ContainerId == incident.ContainerId && i.Cause == incident.Cause);
+            if (open is not null)
+                return Task.FromResult(open);
+            _incidents[incident.Id] = incident;
+            return Task.FromResult(incident);
+        }
     }
 
     public Task<Incident?> GetAsync(string id, CancellationToken cancellationToken)

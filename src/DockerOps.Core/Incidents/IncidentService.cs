@@ -238,10 +238,20 @@ public sealed partial class IncidentService(
             if (entry.Value is null)
                 return;
             var now = clock.GetUtcNow();
-            var incident = entry.Value.With(now, text);
+            // The stored copy may be newer: instances sharing a store each add to the same timeline.
+            var latest = await store.GetAsync(incidentId, cancellationToken) is { IsOpen: true } stored ? stored : entry.Value;
+            var incident = latest.With(now, text);
             open[entry.Key] = incident;
             await store.SaveAsync(incident, cancellationToken);
-            if (escalate)
+            // A silence mutes every message about the container, escalations too (auto-heal goes on regardless).
+            var silence = escalate ? await ActiveSilenceAsync(incident, SilenceKind.Silence, now, cancellationToken) : null;
+            if (silence is not null)
+            {
+                incident = incident.With(now, $"escalation held back by silence {silence.Id}");
+                open[entry.Key] = incident;
+                await store.SaveAsync(incident, cancellationToken);
+            }
+            else if (escalate)
             {
                 var escalations = incident.Timeline.Count(t => t.Text.StartsWith("escalated", StringComparison.Ordinal));
                 incident = incident.With(now, "escalated: " + text);
@@ -256,6 +266,10 @@ public sealed partial class IncidentService(
             _lock.Release();
         }
     }
+
+    private async Task<Silence?> ActiveSilenceAsync(Incident incident, SilenceKind kind, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await store.ListSilencesAsync(now, cancellationToken))
+            .FirstOrDefault(s => s.Kind == kind && s.ActiveAt(now) && s.Covers(incident.ContainerId, incident.ContainerName, incident.Labels));
 
     /// <summary>Whether planned maintenance covers the container now (auto-heal leaves it alone then).</summary>
     public async Task<bool> InMaintenanceAsync(string containerId, string containerName, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
@@ -381,8 +395,11 @@ public sealed partial class IncidentService(
             probe, exitCode, labels, Alerted: silences.Count == 0, null, null, [new IncidentEntry(time, summary)]);
         if (silences.Count > 0)
             incident = incident.With(now, $"alert held back by silence {silences[0].Id}");
-        open[(engine, containerId, cause)] = incident;
-        await store.SaveAsync(incident, cancellationToken);
+        var stored = await store.OpenOnceAsync(incident, cancellationToken);
+        open[(engine, containerId, cause)] = stored;
+        // Another instance sharing the store opened it first, and alerted.
+        if (stored.Id != incident.Id)
+            return stored;
         if (incident.Alerted)
         {
             await alerts.PublishAsync(ToAlert(incident, AlertKind.Opened, $"{incident.Id}:opened", now,
@@ -398,6 +415,14 @@ public sealed partial class IncidentService(
     {
         if (!open.Remove((engine, containerId, cause), out var incident))
             return;
+        // Another instance sharing the store may have resolved it already (and said so), or added to its timeline.
+        if (await store.GetAsync(incident.Id, cancellationToken) is { } stored)
+        {
+            if (!stored.IsOpen)
+                return;
+            incident = stored;
+        }
+
         incident = incident.With(time, "resolved: " + why) with { State = IncidentState.Resolved, ResolvedAt = time };
         await store.SaveAsync(incident, cancellationToken);
         if (incident.Alerted)

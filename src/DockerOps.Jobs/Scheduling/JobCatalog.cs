@@ -48,14 +48,14 @@ public sealed class JobCatalog(JobsDatabase database, IOptions<JobsOptions> opti
     public void Store(string id, JobSettings settings)
     {
         using var connection = database.Open();
-        JobsDatabase.Execute(connection, "INSERT OR REPLACE INTO job_settings (id, body) VALUES ($id, $body)",
-            ("$id", id), ("$body", JsonSerializer.Serialize(settings)));
+        JobsDatabase.Execute(connection, "INSERT INTO job_settings (id, body) VALUES (@id, @body) ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            ("@id", id), ("@body", JsonSerializer.Serialize(settings)));
     }
 
     private JobSettings? Stored(string id)
     {
         using var connection = database.Open();
-        using var command = JobsDatabase.Command(connection, "SELECT body FROM job_settings WHERE id = $id", ("$id", id));
+        using var command = JobsDatabase.Command(connection, "SELECT body FROM job_settings WHERE id = @id", ("@id", id));
         return command.ExecuteScalar() is string body ? JsonSerializer.Deserialize<JobSettings>(body) : null;
     }
 

@@ -43,6 +43,8 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
             failures.Add($"Jobs:Storage must be sqlite or postgresql (got '{options.Storage}').");
         if (options.UsesPostgreSql && string.IsNullOrWhiteSpace(options.ConnectionString))
             failures.Add("Jobs:ConnectionString is required when Jobs:Storage is postgresql.");
+        else if (options.UsesPostgreSql && ConnectionStringProblem(options.ConnectionString!) is { } problem)
+            failures.Add($"Jobs:ConnectionString is not a valid PostgreSQL connection string: {problem}");
         if (options.QueuePollIntervalSeconds is < 0.05 or > 1)
             failures.Add($"Jobs:QueuePollIntervalSeconds must be between 0.05 and 1 (got {options.QueuePollIntervalSeconds}).");
         if (options.WorkerCount is < 1 or > 64)
@@ -56,5 +58,20 @@ internal sealed class JobsOptionsValidator : IValidateOptions<JobsOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>What is wrong with it, never the string itself: it usually holds a password.</summary>
+    private static string? ConnectionStringProblem(string connectionString)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            // Npgsql names the keyword it did not understand, not the value.
+            return ex.Message;
+        }
     }
 }

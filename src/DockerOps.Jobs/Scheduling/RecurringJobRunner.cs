@@ -13,7 +13,7 @@ namespace DockerOps.Jobs.Scheduling;
 /// safe to run twice.
 /// </summary>
 public sealed partial class RecurringJobRunner(
-    JobCatalog catalog, PruneJobs prunes, HealthWatcher watcher, SqliteIncidentStore incidents, JobsDatabase database, TimeProvider clock, ILogger<RecurringJobRunner> logger)
+    JobCatalog catalog, PruneJobs prunes, HealthWatcher watcher, JobsIncidentStore incidents, JobsDatabase database, TimeProvider clock, ILogger<RecurringJobRunner> logger)
 {
     [AutomaticRetry(Attempts = 2)]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
@@ -44,7 +44,7 @@ public sealed partial class RecurringJobRunner(
                 var cutoff = clock.GetUtcNow() - TimeSpan.FromDays(days);
                 var removed = incidents.DeleteResolvedBefore(cutoff);
                 using (var connection = database.Open())
-                    JobsDatabase.Execute(connection, "DELETE FROM deliveries WHERE state = 'delivered' AND delivered_at < $cutoff", ("$cutoff", cutoff.ToUnixTimeMilliseconds()));
+                    JobsDatabase.Execute(connection, "DELETE FROM deliveries WHERE state = 'delivered' AND delivered_at < @cutoff", ("@cutoff", cutoff.ToUnixTimeMilliseconds()));
                 LogCleanup(logger, removed, days);
                 break;
             case var prune when PruneJobs.Kinds.ContainsKey(prune):

@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace DockerOps.Jobs.Storage;
 
@@ -27,32 +27,33 @@ public sealed class DeliveryLedger(JobsDatabase database, TimeProvider clock)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         using var connection = database.Open();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var row = Read(connection, deliveryId);
-        if (row is ("delivered", _))
-            return DeliveryClaim.AlreadyDelivered;
-        if (row is ("sending", var leaseUntil) && leaseUntil > now)
-            return DeliveryClaim.Busy;
-        JobsDatabase.Execute(connection, """
-            INSERT INTO deliveries (id, state, lease_until, attempts) VALUES ($id, 'sending', $lease, 1)
-            ON CONFLICT (id) DO UPDATE SET state = 'sending', lease_until = $lease, attempts = attempts + 1
-            """, ("$id", deliveryId), ("$lease", now + (long)Lease.TotalMilliseconds));
-        transaction.Commit();
-        return DeliveryClaim.Claimed;
+        // One statement, so that instances sharing a PostgreSQL store cannot both claim the same delivery.
+        using (var claim = JobsDatabase.Command(connection, """
+            INSERT INTO deliveries (id, state, lease_until, attempts) VALUES (@id, 'sending', @lease, 1)
+            ON CONFLICT (id) DO UPDATE SET state = 'sending', lease_until = @lease, attempts = deliveries.attempts + 1
+            WHERE deliveries.state <> 'delivered' AND NOT (deliveries.state = 'sending' AND deliveries.lease_until > @now)
+            RETURNING id
+            """, ("@id", deliveryId), ("@lease", now + (long)Lease.TotalMilliseconds), ("@now", now)))
+        {
+            if (claim.ExecuteScalar() is not null)
+                return DeliveryClaim.Claimed;
+        }
+
+        return Read(connection, deliveryId) is ("delivered", _) ? DeliveryClaim.AlreadyDelivered : DeliveryClaim.Busy;
     }
 
     public void Delivered(string deliveryId)
     {
         using var connection = database.Open();
-        JobsDatabase.Execute(connection, "UPDATE deliveries SET state = 'delivered', delivered_at = $now, last_error = NULL WHERE id = $id",
-            ("$id", deliveryId), ("$now", clock.GetUtcNow().ToUnixTimeMilliseconds()));
+        JobsDatabase.Execute(connection, "UPDATE deliveries SET state = 'delivered', delivered_at = @now, last_error = NULL WHERE id = @id",
+            ("@id", deliveryId), ("@now", clock.GetUtcNow().ToUnixTimeMilliseconds()));
     }
 
     public void Release(string deliveryId, string error)
     {
         using var connection = database.Open();
-        JobsDatabase.Execute(connection, "UPDATE deliveries SET state = 'pending', lease_until = 0, last_error = $error WHERE id = $id AND state <> 'delivered'",
-            ("$id", deliveryId), ("$error", error));
+        JobsDatabase.Execute(connection, "UPDATE deliveries SET state = 'pending', lease_until = 0, last_error = @error WHERE id = @id AND state <> 'delivered'",
+            ("@id", deliveryId), ("@error", error));
     }
 
     public bool IsDelivered(string deliveryId)
@@ -61,10 +62,22 @@ public sealed class DeliveryLedger(JobsDatabase database, TimeProvider clock)
         return Read(connection, deliveryId) is ("delivered", _);
     }
 
-    private static (string State, long LeaseUntil)? Read(SqliteConnection connection, string deliveryId)
+    private static (string State, long LeaseUntil)? Read(DbConnection connection, string deliveryId)
     {
-        using var command = JobsDatabase.Command(connection, "SELECT state, lease_until FROM deliveries WHERE id = $id", ("$id", deliveryId));
+        using var command = JobsDatabase.Command(connection, "SELECT state, lease_until FROM deliveries WHERE id = @id", ("@id", deliveryId));
         using var reader = command.ExecuteReader();
         return reader.Read() ? (reader.GetString(0), reader.GetInt64(1)) : null;
+    }
+}
+
+/// <summary>Auto-heal's claims in the ledger, which instances sharing a PostgreSQL job store share too.</summary>
+public sealed class LedgerAutoHealClaims(DeliveryLedger ledger) : DockerOps.Core.Incidents.IAutoHealClaims
+{
+    public Task<bool> TryClaimAsync(string claim, CancellationToken cancellationToken)
+    {
+        if (ledger.TryClaim(claim) != DeliveryClaim.Claimed)
+            return Task.FromResult(false);
+        ledger.Delivered(claim);
+        return Task.FromResult(true);
     }
 }

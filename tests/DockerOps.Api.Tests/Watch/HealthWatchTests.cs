@@ -62,9 +62,7 @@ public sealed class HealthWatchTests(WatchedApp app) : IClassFixture<WatchedApp>
     public async Task A_container_whose_health_check_starts_failing_raises_exactly_one_alert_and_one_recovery_on_every_channel()
     {
         var name = TestContainers.UniqueName("flap");
-        await WatchedContainers.RunAsync(app.Scope, name,
-            WatchedContainers.Script("touch /tmp/ok; echo serving; sleep 2; rm /tmp/ok; echo 'lost the file' >&2; sleep 3; touch /tmp/ok; sleep 3600"),
-            health: ["CMD-SHELL", "cat /tmp/ok || { echo 'probe: /tmp/ok is missing'; exit 1; }"]);
+        await WatchedContainers.RunFlappingAsync(app.Scope, name, unhealthySeconds: 3);
 
         await ReceiverApp.WaitUntilAsync(() => Count(app.WebhookAlerts("/hook", name), "resolved") == 1, Patience, "the recovery message");
         await Task.Delay(1500);
@@ -163,6 +161,61 @@ public sealed class HealthWatchTests(WatchedApp app) : IClassFixture<WatchedApp>
         var incident = (await (await _client.GetAsync("/api/v1/incidents")).AssertOkJsonAsync()).AsArray().Single(i => (string?)i!["containerName"] == name)!;
         Assert.True((string?)incident["state"] == "open", incident.ToJsonString());
         Assert.Equal(2, incident["timeline"]!.AsArray().Count(e => ((string?)e!["text"])!.StartsWith("auto-heal restarted it", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_silence_mutes_the_alerts_of_an_unhealthy_autoheal_container_but_auto_heal_still_restarts_it()
+    {
+        var quiet = $"muted-{Guid.NewGuid():N}"[..14];
+        await (await _client.PostJsonAsync("/api/v1/incidents/silences", new { label = $"{quiet}=yes", duration = "10m", reason = "noisy" })).AssertOkJsonAsync();
+        var name = TestContainers.UniqueName("mutedheal");
+        var id = await WatchedContainers.RunAsync(app.Scope, name, WatchedContainers.Script("sleep 3600"),
+            health: ["CMD-SHELL", "exit 1"], labels: new Dictionary<string, string> { ["dockerops.autoheal"] = "true", [quiet] = "yes" });
+
+        // Restarted up to its budget, then escalated: the escalation is muted as well.
+        await ReceiverApp.WaitUntilAsync(() => Timeline(name).Any(t => t.StartsWith("escalation held back by silence", StringComparison.Ordinal)), Patience, "the budget to be spent");
+        await Task.Delay(1500);
+
+        Assert.Equal(2, Timeline(name).Count(t => t.StartsWith("auto-heal restarted it", StringComparison.Ordinal)));
+        Assert.Equal(2, await AutoHealRestartsAsync(id));
+        Assert.Empty(app.WebhookAlerts("/hook", name));
+        Assert.DoesNotContain(app.Received("/discord"), e => e.RequestMessage.Body!.Contains(name, StringComparison.Ordinal));
+        var incident = Incident(name)!;
+        Assert.False((bool)incident["alerted"]!);
+    }
+
+    [Fact]
+    public async Task A_maintenance_window_stops_auto_heal_and_alerts_for_an_unhealthy_container()
+    {
+        var planned = $"planned-{Guid.NewGuid():N}"[..16];
+        var window = await (await _client.PostJsonAsync("/api/v1/incidents/maintenance", new { label = $"{planned}=yes", duration = "10m", reason = "upgrade" })).AssertOkJsonAsync();
+        Assert.Equal("maintenance", (string?)window["kind"]);
+        var name = TestContainers.UniqueName("planned");
+        var id = await WatchedContainers.RunAsync(app.Scope, name, WatchedContainers.Script("sleep 3600"),
+            health: ["CMD-SHELL", "exit 1"], labels: new Dictionary<string, string> { ["dockerops.autoheal"] = "true", [planned] = "yes" });
+
+        await ReceiverApp.WaitUntilAsync(() => WatchedContainers.HealthAsync(id).Result == "unhealthy", Patience, "the container to turn unhealthy");
+        // Past a reconcile (every 5 s here) as well as the event.
+        await Task.Delay(7000);
+
+        Assert.Equal("unhealthy", await WatchedContainers.HealthAsync(id));
+        Assert.Equal(0, await AutoHealRestartsAsync(id));
+        using (var engine = TestEngine.CreateClient())
+            Assert.Equal(0, (await engine.Containers.InspectContainerAsync(id)).RestartCount);
+        Assert.Empty(app.WebhookAlerts("/hook", name));
+        Assert.Null(Incident(name));
+    }
+
+    private JsonNode? Incident(string name) =>
+        _client.GetAsync("/api/v1/incidents?recent=1h").Result.ReadJsonAsync().Result.AsArray().SingleOrDefault(i => (string?)i!["containerName"] == name);
+
+    private IReadOnlyList<string> Timeline(string name) =>
+        Incident(name)?["timeline"]!.AsArray().Select(e => (string)e!["text"]!).ToList() ?? [];
+
+    private async Task<int> AutoHealRestartsAsync(string id)
+    {
+        var page = await (await _client.GetAsync("/api/v1/audit?action=container.restart&limit=1000")).AssertOkJsonAsync();
+        return page["records"]!.AsArray().Count(r => (string?)r!["targetId"] == id && (string?)r["actorName"] == "auto-heal");
     }
 
     [Fact]

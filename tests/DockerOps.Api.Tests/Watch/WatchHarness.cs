@@ -119,6 +119,12 @@ public static class WatchedContainers
         return created.ID;
     }
 
+    /// <summary>A container that is healthy, then unhealthy for a while (its probe's file is gone, and it says so in its log), then healthy again.</summary>
+    public static Task<string> RunFlappingAsync(string scope, string name, int unhealthySeconds) =>
+        RunAsync(scope, name,
+            Script($"touch /tmp/ok; echo serving; sleep 2; rm /tmp/ok; echo 'lost the file' >&2; sleep {unhealthySeconds}; touch /tmp/ok; sleep 3600"),
+            health: ["CMD-SHELL", "cat /tmp/ok || { echo 'probe: /tmp/ok is missing'; exit 1; }"]);
+
     public static async Task<string?> HealthAsync(string id)
     {
         using var client = TestEngine.CreateClient();

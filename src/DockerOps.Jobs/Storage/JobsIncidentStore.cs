@@ -5,8 +5,8 @@ using DockerOps.Core.Incidents;
 
 namespace DockerOps.Jobs.Storage;
 
-/// <summary>Incidents and silences in <see cref="JobsDatabase"/>, each row's body as JSON.</summary>
-public sealed class SqliteIncidentStore(JobsDatabase database) : IIncidentStore, IDisposable
+/// <summary>Incidents and silences in <see cref="JobsDatabase"/> (SQLite or PostgreSQL), each row's body as JSON.</summary>
+public sealed class JobsIncidentStore(JobsDatabase database) : IIncidentStore, IDisposable
 {
     // The open-incidents gauge reads this store at each scrape, for as long as the host keeps it.
     private readonly IDisposable _openGauge = DockerOpsMetrics.ObserveOpenIncidents(() => CountOpen(database));
@@ -15,44 +15,65 @@ public sealed class SqliteIncidentStore(JobsDatabase database) : IIncidentStore,
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
+    // A resolved incident is never opened again by a save: an instance sharing the store may hold an older copy.
     public Task SaveAsync(Incident incident, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
         JobsDatabase.Execute(connection, """
             INSERT INTO incidents (id, engine, container_id, cause, state, opened_at, resolved_at, body)
-            VALUES ($id, $engine, $container, $cause, $state, $opened, $resolved, $body)
+            VALUES (@id, @engine, @container, @cause, @state, @opened, @resolved, @body)
             ON CONFLICT (id) DO UPDATE SET state = excluded.state, resolved_at = excluded.resolved_at, body = excluded.body
+            WHERE incidents.state = 'Open' OR excluded.state = 'Resolved'
             """,
-            ("$id", incident.Id), ("$engine", incident.Engine), ("$container", incident.ContainerId), ("$cause", incident.Cause.ToString()),
-            ("$state", incident.State.ToString()), ("$opened", incident.OpenedAt.ToUnixTimeMilliseconds()),
-            ("$resolved", incident.ResolvedAt?.ToUnixTimeMilliseconds()), ("$body", JsonSerializer.Serialize(incident, Json)));
+            ("@id", incident.Id), ("@engine", incident.Engine), ("@container", incident.ContainerId), ("@cause", incident.Cause.ToString()),
+            ("@state", incident.State.ToString()), ("@opened", incident.OpenedAt.ToUnixTimeMilliseconds()),
+            ("@resolved", incident.ResolvedAt?.ToUnixTimeMilliseconds()), ("@body", JsonSerializer.Serialize(incident, Json)));
         return Task.CompletedTask;
     }
 
+    public Task<Incident> OpenOnceAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        using (var connection = database.Open())
+        {
+            JobsDatabase.Execute(connection, """
+                INSERT INTO incidents (id, engine, container_id, cause, state, opened_at, resolved_at, body)
+                VALUES (@id, @engine, @container, @cause, 'Open', @opened, NULL, @body)
+                ON CONFLICT (engine, container_id, cause) WHERE state = 'Open' DO NOTHING
+                """,
+                ("@id", incident.Id), ("@engine", incident.Engine), ("@container", incident.ContainerId), ("@cause", incident.Cause.ToString()),
+                ("@opened", incident.OpenedAt.ToUnixTimeMilliseconds()), ("@body", JsonSerializer.Serialize(incident, Json)));
+        }
+
+        var open = Query("SELECT body FROM incidents WHERE engine = @engine AND container_id = @container AND cause = @cause AND state = 'Open'",
+            ("@engine", incident.Engine), ("@container", incident.ContainerId), ("@cause", incident.Cause.ToString()));
+        // Resolved by another instance between the two statements: ours was not stored, but it is still the news.
+        return Task.FromResult(open.FirstOrDefault() ?? incident);
+    }
+
     public Task<Incident?> GetAsync(string id, CancellationToken cancellationToken) =>
-        Task.FromResult(Query("SELECT body FROM incidents WHERE id = $id", ("$id", id)).FirstOrDefault());
+        Task.FromResult(Query("SELECT body FROM incidents WHERE id = @id", ("@id", id)).FirstOrDefault());
 
     public Task<IReadOnlyList<Incident>> ListOpenAsync(CancellationToken cancellationToken) =>
         Task.FromResult(Query("SELECT body FROM incidents WHERE state = 'Open'"));
 
     public Task<IReadOnlyList<Incident>> ListAsync(DateTimeOffset resolvedSince, int limit, CancellationToken cancellationToken) =>
         Task.FromResult(Query(
-            "SELECT body FROM incidents WHERE state = 'Open' OR resolved_at >= $since ORDER BY opened_at DESC LIMIT $limit",
-            ("$since", resolvedSince.ToUnixTimeMilliseconds()), ("$limit", limit)));
+            "SELECT body FROM incidents WHERE state = 'Open' OR resolved_at >= @since ORDER BY opened_at DESC LIMIT @limit",
+            ("@since", resolvedSince.ToUnixTimeMilliseconds()), ("@limit", limit)));
 
     public Task SaveSilenceAsync(Silence silence, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
-        JobsDatabase.Execute(connection, "INSERT OR REPLACE INTO silences (id, ends_at, body) VALUES ($id, $ends, $body)",
-            ("$id", silence.Id), ("$ends", silence.Ends.ToUnixTimeMilliseconds()), ("$body", JsonSerializer.Serialize(silence, Json)));
+        JobsDatabase.Execute(connection, "INSERT INTO silences (id, ends_at, body) VALUES (@id, @ends, @body) ON CONFLICT (id) DO UPDATE SET ends_at = excluded.ends_at, body = excluded.body",
+            ("@id", silence.Id), ("@ends", silence.Ends.ToUnixTimeMilliseconds()), ("@body", JsonSerializer.Serialize(silence, Json)));
         return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<Silence>> ListSilencesAsync(DateTimeOffset endsAfter, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
-        using var command = JobsDatabase.Command(connection, "SELECT body FROM silences WHERE ends_at > $after ORDER BY ends_at",
-            ("$after", endsAfter.ToUnixTimeMilliseconds()));
+        using var command = JobsDatabase.Command(connection, "SELECT body FROM silences WHERE ends_at > @after ORDER BY ends_at",
+            ("@after", endsAfter.ToUnixTimeMilliseconds()));
         using var reader = command.ExecuteReader();
         var silences = new List<Silence>();
         while (reader.Read())
@@ -63,7 +84,7 @@ public sealed class SqliteIncidentStore(JobsDatabase database) : IIncidentStore,
     public Task<bool> DeleteSilenceAsync(string id, CancellationToken cancellationToken)
     {
         using var connection = database.Open();
-        using var command = JobsDatabase.Command(connection, "DELETE FROM silences WHERE id = $id", ("$id", id));
+        using var command = JobsDatabase.Command(connection, "DELETE FROM silences WHERE id = @id", ("@id", id));
         return Task.FromResult(command.ExecuteNonQuery() > 0);
     }
 
@@ -79,8 +100,8 @@ public sealed class SqliteIncidentStore(JobsDatabase database) : IIncidentStore,
     public int DeleteResolvedBefore(DateTimeOffset cutoff)
     {
         using var connection = database.Open();
-        using var command = JobsDatabase.Command(connection, "DELETE FROM incidents WHERE state = 'Resolved' AND resolved_at < $cutoff",
-            ("$cutoff", cutoff.ToUnixTimeMilliseconds()));
+        using var command = JobsDatabase.Command(connection, "DELETE FROM incidents WHERE state = 'Resolved' AND resolved_at < @cutoff",
+            ("@cutoff", cutoff.ToUnixTimeMilliseconds()));
         return command.ExecuteNonQuery();
     }
 
