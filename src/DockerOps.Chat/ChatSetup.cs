@@ -44,7 +44,6 @@ public static class ChatSetup
         services.AddSingleton<DiscordRestClient>();
         services.AddSingleton<DiscordInteractions>();
         services.AddSingleton<DiscordGatewayClient>();
-        services.AddSingleton<ChatAlerts>();
         services.AddHostedService(provider => provider.GetRequiredService<DiscordGatewayClient>());
         return services;
     }
