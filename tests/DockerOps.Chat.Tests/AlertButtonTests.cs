@@ -73,7 +73,7 @@ public sealed class AlertButtonTests(ChatApp app) : IAsyncLifetime
         Assert.Equal("❌ **You are not mapped to a DockerOps role.**", (string?)strangerClick.Answer["data"]!["content"]);
 
         var viewerClick = await ClickAsync("703", [], (string)buttons[0]!["custom_id"]!);
-        Assert.Equal(5, (int)viewerClick.Answer["type"]!);
+        Assert.Equal((5, 64), ((int)viewerClick.Answer["type"]!, (int)viewerClick.Answer["data"]!["flags"]!));
         var refusal = (await app.WaitForPostsAsync(viewerClick.OriginalPath, 1))[0];
         Assert.Equal("❌ **Not allowed.**", (string?)refusal["content"]);
         Assert.Equal(before, (string?)(await app.InspectAsync(name))!["state"]!["startedAt"]);

@@ -69,7 +69,9 @@ public sealed partial class ChatCommandRunner(
             return ChatTurn.Reply(Help.Usage(parsed.Problem!, parsed.Definition));
 
         var definition = parsed.Definition!;
-        var inChannel = definition.Effect == CommandEffect.Change ? options.Value.ChangesInChannel : options.Value.ReadsInChannel;
+        // A caller whose role cannot run the verb is refused privately: platforms that defer choose visibility now.
+        var inChannel = identity.Actor.May(definition.Permission)
+            && (definition.Effect == CommandEffect.Change ? options.Value.ChangesInChannel : options.Value.ReadsInChannel);
         return new ChatTurn(null, new CommandRun(definition.Verb, definition.Slow, inChannel,
             ct => CountedAsync(user, definition.Verb, SafelyAsync(() => ExecuteAsync(identity, user, definition, parsed.Arguments!, ct), ct))));
     }
