@@ -14,19 +14,21 @@ namespace DockerOps.Api.Pruning;
 /// </summary>
 public static class PruneApi
 {
-    public static IEndpointRouteBuilder MapPrunes(this IEndpointRouteBuilder routes)
+    public static IEndpointRouteBuilder MapPrunes(this IEndpointRouteBuilder endpoints)
     {
+        // An empty-prefix group: the prunes sit under each resource's path but share one set of problems.
+        var routes = endpoints.MapGroup("").ProducesEngineProblems();
         routes.MapPost("/containers/prune", Containers).WithName("PruneContainers").RequirePermission(Permission.Prune).WithTags("Containers")
-            .WithSummary("Remove stopped containers, or with dryRun=true list what would go.").ProducesPruneProblems();
+            .WithSummary("Remove stopped containers, or with dryRun=true list what would go.");
         routes.MapPost("/volumes/prune", Volumes).WithName("PruneVolumes").RequirePermission(Permission.Prune).WithTags("Volumes")
-            .WithSummary("Remove unused anonymous volumes (all=true: named ones too), or with dryRun=true list what would go.").ProducesPruneProblems();
+            .WithSummary("Remove unused anonymous volumes (all=true: named ones too), or with dryRun=true list what would go.");
         routes.MapPost("/networks/prune", Networks).WithName("PruneNetworks").RequirePermission(Permission.Prune).WithTags("Networks")
-            .WithSummary("Remove networks no container uses, or with dryRun=true list what would go.").ProducesPruneProblems();
+            .WithSummary("Remove networks no container uses, or with dryRun=true list what would go.");
         routes.MapPost("/images/prune", Images).WithName("PruneImages").RequirePermission(Permission.Prune).WithTags("Images")
-            .WithSummary("Remove dangling images (all=true: every unused image), or with dryRun=true list what would go.").ProducesPruneProblems();
+            .WithSummary("Remove dangling images (all=true: every unused image), or with dryRun=true list what would go.");
         routes.MapPost("/system/prune", System).WithName("PruneSystem").RequirePermission(Permission.Prune).WithTags("System")
-            .WithSummary("Prune containers, networks, images and build cache (volumes=true adds volumes), or with dryRun=true list what would go.").ProducesPruneProblems();
-        return routes;
+            .WithSummary("Prune containers, networks, images and build cache (volumes=true adds volumes), or with dryRun=true list what would go.");
+        return endpoints;
     }
 
     public static Task<Results<Ok<PruneReport>, ProblemHttpResult>> Containers(HttpContext http, PruneService prune, [AsParameters] PruneParameters parameters, CancellationToken cancellationToken) =>
@@ -51,15 +53,6 @@ public static class PruneApi
         var request = new PruneRequest(parameters.DryRun ?? false, parameters.Until, parameters.Label, parameters.ExcludedLabel, parameters.All ?? false, parameters.Volumes ?? false);
         return (await prune(actor, request, null, cancellationToken)).Respond();
     }
-
-    private static RouteHandlerBuilder ProducesPruneProblems(this RouteHandlerBuilder builder) =>
-        builder.ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status502BadGateway)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout);
 }
 
 /// <summary>The filters every prune takes, as the docker CLI spells them.</summary>
