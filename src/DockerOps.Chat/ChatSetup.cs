@@ -14,6 +14,9 @@ namespace DockerOps.Chat;
 /// <summary>Chat-ops in the host: one line for services, one for endpoints. Platforms with no settings stay off.</summary>
 public static class ChatSetup
 {
+    /// <summary>The data folder every store of DockerOps keeps its files in.</summary>
+    public const string DataFolderSetting = "DOCKEROPS_DATA";
+
     public static IServiceCollection AddChat(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ChatOptions>().Bind(configuration.GetSection(ChatOptions.Section)).ValidateOnStart();
@@ -22,7 +25,10 @@ public static class ChatSetup
 
         services.AddSingleton(_ => DockerCommands.Create());
         services.AddSingleton<ChatIdentities>();
-        services.AddSingleton<ConfirmationStore>();
+        // In the data folder, read when first needed (hosts, and test hosts, may still add configuration).
+        services.AddSingleton(p => new ConfirmationStore(
+            Path.Combine(configuration[DataFolderSetting] is { Length: > 0 } folder ? folder : Path.Combine(".", "data"), ConfirmationStore.FileName),
+            p.GetRequiredService<CommandRegistry>(), p.GetRequiredService<ChatIdentities>(), p.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ChatCommandRunner>();
         services.AddSingleton<ChatDelivery>();
         services.AddHostedService(provider => provider.GetRequiredService<ChatDelivery>());
@@ -44,7 +50,6 @@ public static class ChatSetup
         services.AddSingleton<DiscordRestClient>();
         services.AddSingleton<DiscordInteractions>();
         services.AddSingleton<DiscordGatewayClient>();
-        services.AddSingleton<ChatAlerts>();
         services.AddHostedService(provider => provider.GetRequiredService<DiscordGatewayClient>());
         return services;
     }

@@ -1,6 +1,7 @@
 using DockerOps.Core.Alerts;
 using DockerOps.Core.Containers;
 using DockerOps.Core.Incidents;
+using DockerOps.Core.Jobs;
 using DockerOps.Jobs.Alerts;
 using DockerOps.Jobs.Health;
 using DockerOps.Jobs.Scheduling;
@@ -56,6 +57,7 @@ public static class JobsSetup
 
         services.AddSingleton<JobCatalog>();
         services.AddSingleton<JobsService>();
+        services.AddSingleton<IScheduledJobs>(p => p.GetRequiredService<JobsService>());
         services.AddTransient<RecurringJobRunner>();
         services.AddTransient<PruneJobs>();
 

@@ -59,8 +59,18 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Discord:BotToken"] = "discord-bot-token",
             ["Discord:Mode"] = "http",
             ["Discord:ApiBaseUrl"] = Platforms.Url + "/discord/api/v10",
-            ["Chat:AlertChannels:Slack"] = "CALERTS",
-            ["Chat:AlertChannels:Discord"] = "8800",
+            // Alerts go the one way every alert goes (the Hangfire job and its ledger), here to the bots' channels, with buttons.
+            ["Alerts:Channels:0:Name"] = "slack-bot",
+            ["Alerts:Channels:0:Type"] = "slack",
+            ["Alerts:Channels:0:Url"] = Platforms.Url + "/slack/api/chat.postMessage",
+            ["Alerts:Channels:0:Token"] = "xoxb-test",
+            ["Alerts:Channels:0:Channel"] = "CALERTS",
+            ["Alerts:Channels:1:Name"] = "discord-bot",
+            ["Alerts:Channels:1:Type"] = "discord",
+            ["Alerts:Channels:1:Url"] = Platforms.Url + "/discord/api/v10/channels/8800/messages",
+            ["Alerts:Channels:1:Token"] = "discord-bot-token",
+            // The health watch sees only the containers this fixture labels with its scope: the engine is shared.
+            ["Health:Label"] = $"{TestEngine.Label}.scope={Scope}",
             ["Chat:Identities:0:Platform"] = "slack",
             ["Chat:Identities:0:UserId"] = "UOPERATOR",
             ["Chat:Identities:0:Role"] = "operator",
@@ -83,7 +93,20 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
             ["Chat:Identities:6:UserId"] = "702",
             ["Chat:Identities:6:Role"] = "operator",
             ["Chat:Identities:6:Scope:Names:0"] = "dc-auto-*",
+            ["Chat:Identities:7:Platform"] = "slack",
+            ["Chat:Identities:7:UserId"] = "UVIEWER",
+            ["Chat:Identities:7:Role"] = "viewer",
+            ["Chat:Identities:8:Platform"] = "discord",
+            ["Chat:Identities:8:UserId"] = "703",
+            ["Chat:Identities:8:Role"] = "viewer",
         };
+        // Scheduled prunes stay off on the shared engine, and a test's run of one touches only this run's objects.
+        foreach (var pruneJob in DockerOps.Jobs.Scheduling.PruneJobs.Kinds.Keys)
+        {
+            _settings[$"Jobs:Recurring:{pruneJob}:Enabled"] = "false";
+            _settings[$"Jobs:Recurring:{pruneJob}:Options:labels"] = $"{TestEngine.Label}={TestEngine.RunId}";
+        }
+
         foreach (var (key, value) in settings)
             _settings[key] = value;
         DataFolder = Directory.CreateTempSubdirectory("dockerops-chat-test-").FullName;
@@ -97,6 +120,9 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     public string DataFolder { get; }
+
+    /// <summary>The label value that puts a container under this fixture's health watch.</summary>
+    public string Scope { get; } = $"chat-{Guid.NewGuid():N}"[..17];
 
     public string AdminKey { get; } = ApiKeySecrets.Generate().Key;
 
@@ -132,6 +158,7 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public new virtual async Task DisposeAsync()
     {
+        await TestEngine.RemoveRunResourcesAsync(Scope);
         await base.DisposeAsync();
         Platforms.Stop();
         DiscordKey.Dispose();
@@ -236,17 +263,62 @@ public class ChatApp : WebApplicationFactory<Program>, IAsyncLifetime
         };
     }
 
+    /// <summary>The JSON bodies a platform path received that mention <paramref name="text"/>, waiting for the first.</summary>
+    public async Task<IReadOnlyList<JsonNode>> WaitForPostsAboutAsync(string path, string text, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var bodies = Platforms.LogEntries.Where(e => e.RequestMessage.Path == path && (e.RequestMessage.Body ?? "").Contains(text, StringComparison.Ordinal))
+                .OrderBy(e => e.RequestMessage.DateTime).Select(e => JsonNode.Parse(e.RequestMessage.Body!)!).ToList();
+            if (bodies.Count > 0)
+                return bodies;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{path} got nothing about {text} in {seconds} s.");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The open incident of a container as GET /api/v1/incidents shows it, once the health watch has opened it.</summary>
+    public async Task<JsonNode> WaitForIncidentAsync(string container, int seconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            var incidents = JsonNode.Parse(await CreateClient().GetStringAsync("/api/v1/incidents"))!.AsArray();
+            if (incidents.FirstOrDefault(i => (string?)i!["containerName"] == container && (string?)i["state"] == "open") is { } incident)
+                return incident;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"No incident opened for {container} in {seconds} s.");
+            await Task.Delay(200);
+        }
+    }
+
+    public async Task<JsonNode> IncidentAsync(string id) => JsonNode.Parse(await CreateClient().GetStringAsync($"/api/v1/incidents/{id}"))!;
+
     public int PostsTo(string path) => Platforms.LogEntries.Count(e => e.RequestMessage.Path == path);
 
     /// <summary>Creates a labelled busybox container through the REST API and returns its details.</summary>
-    public async Task<JsonNode> CreateContainerAsync(string name, bool start = true, string[]? command = null)
+    public async Task<JsonNode> CreateContainerAsync(string name, bool start = true, string[]? command = null) =>
+        await CreateContainerAsync(name, start, command, healthcheck: null, watched: false);
+
+    /// <summary>A container under this fixture's health watch whose health check fails at once: it turns unhealthy within seconds.</summary>
+    public Task<JsonNode> CreateFailingContainerAsync(string name) =>
+        CreateContainerAsync(name, start: true, ["sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait"],
+            new { test = new[] { "CMD-SHELL", "echo 'probe: nothing listens'; exit 1" }, interval = "1s", timeout = "2s", retries = 1 }, watched: true);
+
+    private async Task<JsonNode> CreateContainerAsync(string name, bool start, string[]? command, object? healthcheck, bool watched)
     {
+        var labels = new Dictionary<string, string> { [TestEngine.Label] = TestEngine.RunId };
+        if (watched)
+            labels[$"{TestEngine.Label}.scope"] = Scope;
         var response = await CreateClient().PostAsJsonAsync("/api/v1/containers", new
         {
             name,
             image = TestEngine.Image,
             command = command ?? ["sleep", "3600"],
-            labels = new Dictionary<string, string> { [TestEngine.Label] = TestEngine.RunId },
+            labels,
+            healthcheck,
             start,
         });
         var text = await response.Content.ReadAsStringAsync();

@@ -13,6 +13,7 @@ namespace DockerOps.Chat.Tests;
 public sealed class ChatUnitHost : IDisposable
 {
     private readonly ServiceProvider _provider;
+    private readonly string? _ownedDataFolder;
 
     public ChatUnitHost(IDictionary<string, string?>? settings = null)
     {
@@ -37,6 +38,13 @@ public sealed class ChatUnitHost : IDisposable
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             values[key] = value;
+        // Confirmations live in the data folder: a host gets its own unless it is given one to share.
+        if (!values.ContainsKey(ChatSetup.DataFolderSetting))
+        {
+            _ownedDataFolder = Directory.CreateTempSubdirectory("dockerops-chat-unit-").FullName;
+            values[ChatSetup.DataFolderSetting] = _ownedDataFolder;
+        }
+
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 
         var services = new ServiceCollection();
@@ -76,7 +84,21 @@ public sealed class ChatUnitHost : IDisposable
         return turn.Immediate ?? await turn.Run!.ExecuteAsync(CancellationToken.None);
     }
 
-    public void Dispose() => _provider.Dispose();
+    public void Dispose()
+    {
+        _provider.Dispose();
+        if (_ownedDataFolder is null)
+            return;
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_ownedDataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open goes with the temp folder; results do not depend on it.
+        }
+    }
 }
 
 public sealed class FixedEngineRegistry(IContainerEngine engine) : IEngineRegistry

@@ -21,7 +21,10 @@ public sealed class CommandRunnerTests : IDisposable
         Assert.Contains("`restart <container>`", admin);
         Assert.Contains("`prune <containers|images|volumes|networks|system>", admin);
         Assert.Contains("Remove unused containers, images, volumes or networks (shows what would go, asks first).\n", admin);
-        Assert.Contains("(not available in this build)", admin);
+        Assert.Contains("`run <job>` Run a scheduled job now.", admin);
+        Assert.Contains("`jobs` Scheduled jobs", viewer);
+        Assert.DoesNotContain("`run <job>`", viewer);
+        Assert.DoesNotContain("`ack", viewer);
     }
 
     [Fact]
@@ -58,14 +61,28 @@ public sealed class CommandRunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task Reads_are_private_and_unavailable_verbs_say_so()
+    public async Task Reads_are_private()
     {
         var ps = await _host.RunAsync(ChatUnitHost.Slack("UVIEWER"), "ps");
-        var jobs = await _host.RunAsync(ChatUnitHost.Slack("UVIEWER"), "jobs");
 
         Assert.False(ps.InChannel);
         Assert.Contains("api-1", ps.Code);
-        Assert.Equal("`jobs` is not available in this build.", jobs.Headline);
+    }
+
+    [Theory]
+    [InlineData("silence api-1", "`<duration>` is required.", "/docker silence <container> <duration>")]
+    [InlineData("silence api-1 forever", "`forever`", "/docker silence <container> <duration>")]
+    [InlineData("ack", "`<incident>` is required.", "/docker ack <incident>")]
+    [InlineData("run", "`<job>` is required.", "/docker run <job>")]
+    [InlineData("jobs extra", "`jobs` takes at most 0 argument(s).", "/docker jobs")]
+    public async Task Bad_arguments_to_the_job_and_incident_verbs_answer_with_usage(string text, string problem, string usage)
+    {
+        var reply = await _host.RunAsync(ChatUnitHost.Slack("UADMIN"), text);
+
+        Assert.Equal(ReplyTone.Error, reply.Tone);
+        Assert.Contains(problem, reply.Headline);
+        Assert.Equal($"Usage: `{usage}`", reply.Lines[0]);
+        Assert.Empty(_host.Engine.Actions);
     }
 
     [Fact]

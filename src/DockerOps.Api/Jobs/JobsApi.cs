@@ -2,6 +2,7 @@ using DockerOps.Core.Access;
 using System.ComponentModel;
 using DockerOps.Api.Setup;
 using DockerOps.Core.Common;
+using DockerOps.Core.Jobs;
 using DockerOps.Jobs.Scheduling;
 using Microsoft.AspNetCore.Http.HttpResults;
 

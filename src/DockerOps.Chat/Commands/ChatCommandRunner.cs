@@ -2,6 +2,7 @@ using DockerOps.Core.Common;
 using DockerOps.Chat.Confirmations;
 using DockerOps.Chat.Identity;
 using DockerOps.Core.Access;
+using DockerOps.Core.Alerts;
 using DockerOps.Core.Engines;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -46,11 +47,8 @@ public sealed partial class ChatCommandRunner(
     IOptions<ChatOptions> options,
     ILogger<ChatCommandRunner> logger)
 {
-    public const string ButtonPrefix = "dockerops";
-    public const string RunButton = "run";
-
-    /// <summary>The verbs an alert's buttons may run; nothing destructive, which would need a confirmation of its own.</summary>
-    public static readonly IReadOnlySet<string> AlertVerbs = new HashSet<string>(StringComparer.Ordinal) { "restart", "logs", "ack" };
+    /// <summary>Confirmation buttons share the alert buttons' prefix, so that one handler takes every DockerOps click.</summary>
+    public const string ButtonPrefix = AlertActions.Prefix;
 
     private TimeSpan ConfirmationLifetime => TimeSpan.FromSeconds(options.Value.ConfirmationSeconds);
 
@@ -71,21 +69,23 @@ public sealed partial class ChatCommandRunner(
             return ChatTurn.Reply(Help.Usage(parsed.Problem!, parsed.Definition));
 
         var definition = parsed.Definition!;
-        var inChannel = definition.Effect == CommandEffect.Change ? options.Value.ChangesInChannel : options.Value.ReadsInChannel;
-        return new ChatTurn(null, new CommandRun(definition.Verb, definition.Slow && definition.Available, inChannel,
+        // A caller whose role cannot run the verb is refused privately: platforms that defer choose visibility now.
+        var inChannel = identity.Actor.May(definition.Permission)
+            && (definition.Effect == CommandEffect.Change ? options.Value.ChangesInChannel : options.Value.ReadsInChannel);
+        return new ChatTurn(null, new CommandRun(definition.Verb, definition.Slow, inChannel,
             ct => CountedAsync(user, definition.Verb, SafelyAsync(() => ExecuteAsync(identity, user, definition, parsed.Arguments!, ct), ct))));
     }
 
     /// <summary>A click on a Confirm, Approve or Cancel button, by whoever clicked it.</summary>
     public ChatTurn Click(ChatUser user, string actionId)
     {
-        var parts = actionId.Split(':');
-        if (parts is [ButtonPrefix, RunButton, var verb, var argument] && AlertVerbs.Contains(verb) && registry.Find(verb) is { Arguments: [var first, ..] })
+        if (AlertActions.TryParse(actionId, out var verb, out var argument) && registry.Find(verb) is { Arguments: [var first, ..] })
         {
             // Alert buttons run a command as whoever clicked, through every usual check.
             return Begin(user, ChatInput.FromOptions(verb, new Dictionary<string, string> { [first.Name] = argument }));
         }
 
+        var parts = actionId.Split(':');
         if (parts.Length != 3 || parts[0] != ButtonPrefix || !Enum.TryParse<ConfirmationDecision>(parts[1], ignoreCase: true, out var decision))
             return ChatTurn.Reply(ChatReply.Error("That button is not one of DockerOps'."));
 
@@ -136,9 +136,6 @@ public sealed partial class ChatCommandRunner(
             return Replies.FromError(denied);
 
         var context = new CommandContext(identity, user, definition, arguments, services, cancellationToken);
-        if (!definition.Available)
-            return await definition.Handler(context);
-
         if (definition.Confirmation is { } rule && await rule(context))
         {
             var preview = await definition.Preview!(context);

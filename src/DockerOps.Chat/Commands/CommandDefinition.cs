@@ -84,9 +84,6 @@ public sealed class CommandDefinition
 
     public CommandHandler Handler { get; internal set; } = _ => Task.FromResult(ChatReply.Error("This command has no handler."));
 
-    /// <summary>False for verbs whose use case this build does not have yet; they answer so, and nothing else.</summary>
-    public bool Available { get; internal set; } = true;
-
     public string Usage
     {
         get
@@ -155,16 +152,6 @@ public sealed class CommandBuilder(CommandDefinition definition)
     public CommandDefinition Handle(CommandHandler handler)
     {
         definition.Handler = handler;
-        return definition;
-    }
-
-    /// <summary>For verbs whose Core use case has not landed: parsed, listed, and answered honestly.</summary>
-    public CommandDefinition NotInThisBuild()
-    {
-        definition.Available = false;
-        definition.Handler = _ => Task.FromResult(ChatReply.Warning(
-            $"`{definition.Verb}` is not available in this build.",
-            "The command is recognised, but the service it needs is not part of this DockerOps build yet."));
         return definition;
     }
 }

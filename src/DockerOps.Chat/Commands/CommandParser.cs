@@ -199,6 +199,24 @@ public sealed class BoundArguments(
 
     public TimeSpan? Duration(string name) => durations.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>
+    /// The arguments as the named values <see cref="CommandParser.ParseNamed"/> binds back to the same
+    /// thing: how a waiting confirmation is stored.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ToNamed()
+    {
+        var named = new Dictionary<string, string>(texts, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in integers)
+            named[name] = value.ToString(CultureInfo.InvariantCulture);
+        foreach (var name in flags)
+            named[name] = "true";
+        foreach (var (name, value) in times)
+            named[name] = value.ToString("O", CultureInfo.InvariantCulture);
+        foreach (var (name, values) in lists ?? new Dictionary<string, IReadOnlyList<string>>())
+            named[name] = string.Join(',', values);
+        return named;
+    }
+
     /// <summary>Recorded with a confirmation and shown in previews.</summary>
     public override string ToString() =>
         string.Join(' ', texts.Values.Concat(integers.Select(i => $"--{i.Key} {i.Value}")).Concat(flags.Select(f => $"--{f}"))

@@ -5,8 +5,7 @@ namespace DockerOps.Chat.Commands;
 
 /// <summary>
 /// The whole <c>/docker</c> language: each command declared next to its one-line handler, with its
-/// permission as the precondition. Verbs whose Core use case is not in this build are declared with
-/// <see cref="CommandBuilder.NotInThisBuild"/>; wiring one is replacing that call with a handler.
+/// permission as the precondition. Every handler calls the Core use case REST calls.
 /// </summary>
 public static class DockerCommands
 {
@@ -58,13 +57,13 @@ public static class DockerCommands
         r.Add("df", "Disk usage of images, containers and volumes.", Permission.SystemRead).Slow().Handle(ResourceReplies.DiskUsageAsync);
         r.Add("posture", "Security posture of a container, or of all.", Permission.SystemRead).Container(required: false).Slow().Handle(ResourceReplies.PostureAsync);
 
-        // Recognised and listed, answered "not available in this build" until their use cases land.
-        r.Add("jobs", "Scheduled jobs and their last runs.", Permission.JobsRead).NotInThisBuild();
-        r.Add("run", "Run a job now.", Permission.JobsWrite).Argument("job", "Job name").Changes().NotInThisBuild();
-        r.Add("incidents", "Open incidents.", Permission.IncidentsRead).NotInThisBuild();
-        r.Add("ack", "Acknowledge an incident.", Permission.IncidentsWrite).Argument("incident", "Incident ID").Changes().NotInThisBuild();
-        r.Add("silence", "Silence alerts for a container.", Permission.IncidentsWrite).Container()
-            .Argument("duration", "For how long: 30m, 2h", required: true, ArgumentKind.Duration).Changes().NotInThisBuild();
+        r.Add("jobs", "Scheduled jobs: schedule, last run and outcome, next run.", Permission.JobsRead).Handle(OperationsReplies.JobsAsync);
+        r.Add("run", "Run a scheduled job now.", Permission.JobsWrite).Argument("job", "Job name, as /docker jobs lists it").Changes().Handle(OperationsReplies.RunJobAsync);
+        r.Add("incidents", "Open incidents, and how many resolved lately.", Permission.IncidentsRead).Handle(OperationsReplies.IncidentsAsync);
+        r.Add("ack", "Acknowledge an incident: someone is on it.", Permission.IncidentsWrite).Argument("incident", "Incident ID, as /docker incidents lists it").Changes()
+            .Handle(OperationsReplies.AcknowledgeAsync);
+        r.Add("silence", "Hold back alerts for a container for a while.", Permission.IncidentsWrite).Container()
+            .Argument("duration", "For how long: 30m, 2h", required: true, ArgumentKind.Duration).Changes().Handle(OperationsReplies.SilenceAsync);
 
         return r.Freeze();
     }

@@ -11,8 +11,7 @@ public static class Help
         var registry = c.Services.GetRequiredService<CommandRegistry>();
         var lines = registry.Commands
             .Where(command => c.Actor.May(command.Permission))
-            .Select(command => $"{Replies.Code(string.Join('|', new[] { command.Verb }.Concat(command.Aliases)) + Arguments(command))} {command.Summary}"
-                + (command.Available ? "" : " (not available in this build)"))
+            .Select(command => $"{Replies.Code(string.Join('|', new[] { command.Verb }.Concat(command.Aliases)) + Arguments(command))} {command.Summary}")
             .ToArray();
         return ChatReply.Info($"/docker commands for the {Name(c.Actor.Role)} role", lines);
     }

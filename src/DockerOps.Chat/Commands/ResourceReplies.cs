@@ -188,7 +188,7 @@ public static class ResourceReplies
         return table.ToString().TrimEnd();
     }
 
-    private static ChatReply Table(string headline, int count, string header, IEnumerable<string> rows)
+    internal static ChatReply Table(string headline, int count, string header, IEnumerable<string> rows)
     {
         var lines = count > MaxRows ? new[] { $"Showing {MaxRows} of {count}; {count - MaxRows} more not shown." } : [];
         return ChatReply.Info(headline, lines) with { Code = string.Join('\n', new[] { header }.Concat(rows)) };
@@ -207,7 +207,7 @@ public static class ResourceReplies
         return bare[..Math.Min(12, bare.Length)];
     }
 
-    private static string Cut(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+    internal static string Cut(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
     public static string Bytes(long bytes) => bytes switch
     {

@@ -56,7 +56,7 @@ public static class DiscordCommandRegistration
             {
                 ["type"] = SubCommand,
                 ["name"] = command.Verb,
-                ["description"] = Describe(command.Available ? command.Summary : command.Summary + " (not in this build)"),
+                ["description"] = Describe(command.Summary),
                 ["options"] = options,
             });
         }

@@ -30,18 +30,8 @@ public sealed class ChatOptions
     /// <summary>Verbs (rm, kill, prune, stop) that need a second person with the same permission to approve.</summary>
     public List<string> SecondApproval { get; set; } = [];
 
-    /// <summary>Where alerts are posted: a Slack channel ID and a Discord channel ID; either may be empty.</summary>
-    public AlertChannelOptions AlertChannels { get; set; } = new();
-
     /// <summary>How long a quick command may take before it is acknowledged and answered later (both platforms allow 3 s).</summary>
     public int InlineBudgetMilliseconds { get; set; } = 2000;
-}
-
-public sealed class AlertChannelOptions
-{
-    public string? Slack { get; set; }
-
-    public string? Discord { get; set; }
 }
 
 public sealed class ChatIdentityOptions

@@ -9,6 +9,19 @@ public enum IncidentCause
     RestartLoop,
 }
 
+public static class IncidentCauses
+{
+    /// <summary>The cause as alerts, webhooks and chat write it.</summary>
+    public static string Name(this IncidentCause cause) => cause switch
+    {
+        IncidentCause.Unhealthy => "unhealthy",
+        IncidentCause.Crashed => "crashed",
+        IncidentCause.OomKilled => "oom-killed",
+        IncidentCause.RestartLoop => "restart-loop",
+        _ => cause.ToString().ToLowerInvariant(),
+    };
+}
+
 public enum IncidentState
 {
     Open,

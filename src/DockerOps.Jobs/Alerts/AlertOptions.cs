@@ -18,8 +18,10 @@ public sealed class AlertOptions
 }
 
 /// <summary>
-/// One alert channel. <c>discord</c>: a Discord webhook URL. <c>slack</c>: an incoming-webhook URL, or
-/// with <see cref="Token"/> (a bot token) and <see cref="Channel"/> the <c>chat.postMessage</c> URL.
+/// One alert channel. <c>discord</c>: a Discord webhook URL, or with <see cref="Token"/> (a bot token) a
+/// channel's messages endpoint. <c>slack</c>: an incoming-webhook URL, or with <see cref="Token"/> (a bot
+/// token) and <see cref="Channel"/> the <c>chat.postMessage</c> URL. With a bot token, incident alerts
+/// carry Restart / Logs / Acknowledge buttons that chat handles (<see cref="DockerOps.Core.Alerts.AlertActions"/>).
 /// <c>webhook</c>: any URL, sent JSON signed with HMAC-SHA256 of the body using <see cref="Secret"/>.
 /// </summary>
 public sealed class AlertChannelOptions
@@ -65,6 +67,8 @@ internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
                 failures.Add($"{at}:Url must be an http:// or https:// address.");
             if (channel.Kind == AlertChannelType.Slack && !string.IsNullOrEmpty(channel.Token) && string.IsNullOrWhiteSpace(channel.Channel))
                 failures.Add($"{at}:Channel is required with a Slack bot token (chat.postMessage needs a channel).");
+            if (channel.Kind == AlertChannelType.Discord && !string.IsNullOrEmpty(channel.Token) && url is not null && !url.AbsolutePath.TrimEnd('/').EndsWith("/messages", StringComparison.Ordinal))
+                failures.Add($"{at}:Url must be the channel's messages endpoint with a Discord bot token (https://discord.com/api/v10/channels/<channel id>/messages).");
         }
 
         if (options.MaxAttempts is < 1 or > 100)

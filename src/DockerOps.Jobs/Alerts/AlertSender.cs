@@ -26,7 +26,7 @@ public sealed class AlertSender(IHttpClientFactory clients)
         using var request = new HttpRequestMessage(HttpMethod.Post, channel.Url);
         var body = channel.Kind switch
         {
-            AlertChannelType.Discord => Discord(alert),
+            AlertChannelType.Discord => Discord(alert, channel),
             AlertChannelType.Slack => Slack(alert, channel),
             _ => Webhook(alert, deliveryId),
         };
@@ -40,6 +40,8 @@ public sealed class AlertSender(IHttpClientFactory clients)
             request.Headers.TryAddWithoutValidation(SignatureHeader, Sign(channel.Secret, bytes));
         if (channel.Kind == AlertChannelType.Slack && !string.IsNullOrEmpty(channel.Token))
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", channel.Token);
+        if (channel.Kind == AlertChannelType.Discord && !string.IsNullOrEmpty(channel.Token))
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bot", channel.Token);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -144,7 +146,7 @@ public sealed class AlertSender(IHttpClientFactory clients)
             ("Engine", alert.Engine),
         };
         if (alert.Cause is { } cause)
-            facts.Add(("Cause", CauseName(cause)));
+            facts.Add(("Cause", cause.Name()));
         facts.Add(("Since", alert.Since.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)));
         if (alert.ExitCode is { } code)
             facts.Add(("Exit code", code.ToString(CultureInfo.InvariantCulture)));
@@ -156,10 +158,10 @@ public sealed class AlertSender(IHttpClientFactory clients)
     private static string LogBlock(Alert alert, int limit) =>
         alert.LogLines.Count == 0 ? "" : "```\n" + Trim(string.Join('\n', alert.LogLines).Replace("```", "'''"), limit) + "\n```";
 
-    private static JsonObject Discord(Alert alert)
+    private static JsonObject Discord(Alert alert, AlertChannelOptions channel)
     {
         var description = alert.Summary + (alert.LogLines.Count > 0 ? $"\nLast {alert.LogLines.Count} log lines:\n" + LogBlock(alert, 3500) : "");
-        return new JsonObject
+        var message = new JsonObject
         {
             ["username"] = "DockerOps",
             ["allowed_mentions"] = new JsonObject { ["parse"] = new JsonArray() },
@@ -178,6 +180,26 @@ public sealed class AlertSender(IHttpClientFactory clients)
                 ["footer"] = new JsonObject { ["text"] = $"alert {alert.Id}" },
             }),
         };
+        if (string.IsNullOrEmpty(channel.Token))
+            return message;
+        // A bot posts under its own name; and only a bot's message can carry buttons whose clicks come back to DockerOps.
+        message.Remove("username");
+        if (AlertActions.For(alert) is { Count: > 0 } actions)
+        {
+            message["components"] = new JsonArray(new JsonObject
+            {
+                ["type"] = 1,
+                ["components"] = new JsonArray(actions.Select(a => (JsonNode)new JsonObject
+                {
+                    ["type"] = 2,
+                    ["style"] = a.Primary ? 1 : 2,
+                    ["label"] = a.Label,
+                    ["custom_id"] = a.Id,
+                }).ToArray()),
+            });
+        }
+
+        return message;
     }
 
     private static JsonObject Slack(Alert alert, AlertChannelOptions channel)
@@ -195,6 +217,27 @@ public sealed class AlertSender(IHttpClientFactory clients)
         };
         if (alert.LogLines.Count > 0)
             blocks.Add(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = $"Last {alert.LogLines.Count} log lines:\n" + LogBlock(alert, 2800) } });
+        // Interactive buttons reach DockerOps only from the app's own messages (chat.postMessage with its bot token).
+        if (!string.IsNullOrEmpty(channel.Token) && AlertActions.For(alert) is { Count: > 0 } actions)
+        {
+            blocks.Add(new JsonObject
+            {
+                ["type"] = "actions",
+                ["elements"] = new JsonArray(actions.Select(a =>
+                {
+                    var button = new JsonObject
+                    {
+                        ["type"] = "button",
+                        ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = a.Label },
+                        ["action_id"] = a.Id,
+                        ["value"] = a.Argument,
+                    };
+                    if (a.Primary)
+                        button["style"] = "primary";
+                    return (JsonNode)button;
+                }).ToArray()),
+            });
+        }
         var message = new JsonObject
         {
             // The fallback text is what notifications and screen readers show.
@@ -216,21 +259,12 @@ public sealed class AlertSender(IHttpClientFactory clients)
         ["summary"] = alert.Summary,
         ["engine"] = alert.Engine,
         ["container"] = new JsonObject { ["id"] = alert.ContainerId, ["name"] = alert.ContainerName },
-        ["cause"] = alert.Cause is { } cause ? CauseName(cause) : null,
+        ["cause"] = alert.Cause is { } cause ? cause.Name() : null,
         ["since"] = alert.Since.ToString("O", CultureInfo.InvariantCulture),
         ["raisedAt"] = alert.RaisedAt.ToString("O", CultureInfo.InvariantCulture),
         ["exitCode"] = alert.ExitCode,
         ["probeOutput"] = alert.ProbeOutput,
         ["logLines"] = new JsonArray(alert.LogLines.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray()),
-    };
-
-    public static string CauseName(IncidentCause cause) => cause switch
-    {
-        IncidentCause.Unhealthy => "unhealthy",
-        IncidentCause.Crashed => "crashed",
-        IncidentCause.OomKilled => "oom-killed",
-        IncidentCause.RestartLoop => "restart-loop",
-        _ => cause.ToString().ToLowerInvariant(),
     };
 
     private static string Short(string id) => id.Length > 12 ? id[..12] : id;

@@ -1,5 +1,6 @@
 using DockerOps.Core.Access;
 using DockerOps.Core.Common;
+using DockerOps.Core.Jobs;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
@@ -8,26 +9,11 @@ using Microsoft.Extensions.Hosting;
 
 namespace DockerOps.Jobs.Scheduling;
 
-/// <summary>A recurring job as the API shows it.</summary>
-public sealed record JobInfo(
-    string Id,
-    string Description,
-    string Cron,
-    bool Enabled,
-    IReadOnlyDictionary<string, string> Options,
-    DateTimeOffset? NextRun,
-    DateTimeOffset? LastRun,
-    string? LastOutcome,
-    string? LastJobId,
-    string? Error);
-
 /// <summary>A change to a recurring job; unset fields stay as they are.</summary>
 public sealed record JobUpdate(string? Cron, bool? Enabled, Dictionary<string, string>? Options);
 
-public sealed record JobRun(string Id, string JobId);
-
 /// <summary>The recurring-job use cases: list, change, run now. Authorized and audited like every other action.</summary>
-public sealed class JobsService(JobCatalog catalog, JobStorage storage, IRecurringJobManager recurring, IBackgroundJobClient jobs, ActionGate gate, TimeProvider clock)
+public sealed class JobsService(JobCatalog catalog, JobStorage storage, IRecurringJobManager recurring, IBackgroundJobClient jobs, ActionGate gate, TimeProvider clock) : IScheduledJobs
 {
     public async Task<Result<IReadOnlyList<JobInfo>>> ListAsync(Actor actor, CancellationToken cancellationToken)
     {
