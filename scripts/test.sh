@@ -50,7 +50,11 @@ stop_engine() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     kill -9 "$pid" 2>/dev/null || true
   fi
-  umount -R "$ENGINE_DIR" 2>/dev/null || true
+  # The swarm's network namespaces stay bind-mounted under exec/netns after the daemon stops: unmount
+  # every mount below the folder, deepest first, or rm cannot remove it.
+  awk -v dir="$ENGINE_DIR/" 'index($2, dir) == 1 { print $2 }' /proc/self/mounts | sort -r | while read -r mount; do
+    umount -l "$mount" 2>/dev/null || true
+  done
   rm -rf "$ENGINE_DIR" 2>/dev/null || true
 }
 

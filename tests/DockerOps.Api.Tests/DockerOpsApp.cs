@@ -25,6 +25,7 @@ public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _ownsDataFolder;
+    private readonly List<string> _foldersToDelete = [];
 
     public DockerOpsApp()
         : this(new Dictionary<string, string?>())
@@ -124,17 +125,40 @@ public class DockerOpsApp : WebApplicationFactory<Program>, IAsyncLifetime
     public new virtual async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (!_ownsDataFolder)
-            return;
+        DeleteOwnedFolders();
+    }
+
+    /// <summary>Tests that only construct the host (to see it refuse to start) dispose it synchronously.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+            DeleteOwnedFolders();
+    }
+
+    /// <summary>A folder this fixture made for itself (a certificate, a bind source), deleted with it.</summary>
+    protected void DeleteOnDispose(string folder) => _foldersToDelete.Add(folder);
+
+    protected string? Setting(string key) => _settings.GetValueOrDefault(key);
+
+    private void DeleteOwnedFolders()
+    {
+        if (_ownsDataFolder)
+            _foldersToDelete.Add(DataFolder);
         SqliteConnection.ClearAllPools();
-        try
+        foreach (var folder in _foldersToDelete.Distinct())
         {
-            Directory.Delete(DataFolder, recursive: true);
+            try
+            {
+                if (Directory.Exists(folder))
+                    Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open is reclaimed with the temp folder; the test result does not depend on it.
+            }
         }
-        catch (IOException)
-        {
-            // A file still held open is reclaimed with the temp folder; the test result does not depend on it.
-        }
+        _foldersToDelete.Clear();
     }
 
     /// <summary>A client whose every JSON response is checked against the committed OpenAPI contract (and which sends the admin key).</summary>

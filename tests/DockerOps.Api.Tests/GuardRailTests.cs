@@ -16,6 +16,12 @@ public sealed class GuardRailApp() : DockerOpsApp(new Dictionary<string, string?
 })
 {
     public static readonly string AllowedFolder = Directory.CreateTempSubdirectory("dockerops-allowed-").FullName;
+
+    public override Task DisposeAsync()
+    {
+        DeleteOnDispose(AllowedFolder);
+        return base.DisposeAsync();
+    }
 }
 
 public sealed class GuardRailTests(GuardRailApp app) : IClassFixture<GuardRailApp>, IAsyncLifetime

@@ -184,8 +184,12 @@ public sealed class JobsApiTests(DockerOpsApp app) : IClassFixture<DockerOpsApp>
     }
 
     /// <summary>The service on HTTPS, with a self-signed certificate made for the test.</summary>
-    private sealed class HttpsApp() : DockerOpsApp(CertificateSettings())
+    private sealed class HttpsApp : DockerOpsApp
     {
+        public HttpsApp()
+            : base(CertificateSettings()) =>
+            DeleteOnDispose(Path.GetDirectoryName(Setting("Kestrel:Certificates:Default:Path"))!);
+
         private static Dictionary<string, string?> CertificateSettings()
         {
             using var rsa = System.Security.Cryptography.RSA.Create(2048);

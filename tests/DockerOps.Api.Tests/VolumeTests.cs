@@ -109,31 +109,38 @@ public sealed class VolumeTests(PermissiveCreateApp app) : IClassFixture<Permiss
         var container = TestContainers.UniqueName("mounts");
         // A folder of its own: /tmp itself may hold the engine's socket, which is never bound.
         var hostFolder = Directory.CreateTempSubdirectory("dockerops-kinds-").FullName;
-        var details = await (await _client.PostJsonAsync("/api/v1/containers", new
+        try
         {
-            name = container,
-            image = TestEngine.Image,
-            command = new[] { "sleep", "3600" },
-            labels = TestContainers.Labels(),
-            mounts = new object[]
+            var details = await (await _client.PostJsonAsync("/api/v1/containers", new
             {
-                new { type = "volume", source = name, target = "/named" },
-                new { type = "volume", target = "/anonymous" },
-                new { type = "bind", source = hostFolder, target = "/host-tmp", readOnly = true },
-                new { type = "tmpfs", target = "/scratch" },
-            },
-            start = true,
-        })).AssertOkJsonAsync(201);
+                name = container,
+                image = TestEngine.Image,
+                command = new[] { "sleep", "3600" },
+                labels = TestContainers.Labels(),
+                mounts = new object[]
+                {
+                    new { type = "volume", source = name, target = "/named" },
+                    new { type = "volume", target = "/anonymous" },
+                    new { type = "bind", source = hostFolder, target = "/host-tmp", readOnly = true },
+                    new { type = "tmpfs", target = "/scratch" },
+                },
+                start = true,
+            })).AssertOkJsonAsync(201);
 
-        var mounts = details["mounts"]!.AsArray();
-        Assert.Equal(name, (string?)mounts.Single(m => (string?)m!["destination"] == "/named")!["name"]);
-        var anonymous = (string?)mounts.Single(m => (string?)m!["destination"] == "/anonymous")!["name"];
-        Assert.Matches("^[0-9a-f]{64}$", anonymous);
-        Assert.Equal("bind", (string?)mounts.Single(m => (string?)m!["destination"] == "/host-tmp")!["type"]);
-        Assert.Equal("tmpfs", (string?)mounts.Single(m => (string?)m!["destination"] == "/scratch")!["type"]);
+            var mounts = details["mounts"]!.AsArray();
+            Assert.Equal(name, (string?)mounts.Single(m => (string?)m!["destination"] == "/named")!["name"]);
+            var anonymous = (string?)mounts.Single(m => (string?)m!["destination"] == "/anonymous")!["name"];
+            Assert.Matches("^[0-9a-f]{64}$", anonymous);
+            Assert.Equal("bind", (string?)mounts.Single(m => (string?)m!["destination"] == "/host-tmp")!["type"]);
+            Assert.Equal("tmpfs", (string?)mounts.Single(m => (string?)m!["destination"] == "/scratch")!["type"]);
 
-        var volume = await (await _client.GetAsync($"/api/v1/volumes/{anonymous}")).AssertOkJsonAsync();
-        Assert.True((bool)volume["anonymous"]!);
-        await (await _client.DeleteAsync($"/api/v1/containers/{container}?force=true&volumes=true")).AssertOkJsonAsync();
+            var volume = await (await _client.GetAsync($"/api/v1/volumes/{anonymous}")).AssertOkJsonAsync();
+            Assert.True((bool)volume["anonymous"]!);
+            await (await _client.DeleteAsync($"/api/v1/containers/{container}?force=true&volumes=true")).AssertOkJsonAsync();
+        }
+        finally
+        {
+            Directory.Delete(hostFolder, recursive: true);
+        }
     }
 }
