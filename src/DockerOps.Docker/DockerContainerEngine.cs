@@ -18,6 +18,7 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
     private readonly DockerClient _client;
     private readonly DockerEngineSettings _settings;
     private readonly EngineCalls _calls;
+    private readonly EngineHttp _http;
 
     public DockerContainerEngine(DockerEngineSettings settings)
     {
@@ -26,6 +27,7 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         _configuration = new DockerClientConfiguration(settings.ClientEndpoint, defaultTimeout: Timeout.InfiniteTimeSpan);
         _client = _configuration.CreateClient();
         _calls = new EngineCalls(settings.Name);
+        _http = new EngineHttp(settings.Host);
     }
 
     public string Name => _settings.Name;
@@ -33,6 +35,8 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
     internal DockerClient Client => _client;
 
     internal EngineCalls Calls => _calls;
+
+    internal EngineHttp Http => _http;
 
     internal TimeSpan CallTimeout => _settings.CallTimeout;
 
@@ -44,24 +48,9 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
     public Task<IReadOnlyList<ContainerSummary>> ListContainersAsync(ContainerQuery query, CancellationToken cancellationToken) =>
         _calls.RunAsync("list containers", _settings.CallTimeout, cancellationToken, async token =>
         {
-            var filters = new Dictionary<string, IDictionary<string, bool>>();
-            void Add(string key, string value) =>
-                (filters.TryGetValue(key, out var set) ? set : filters[key] = new Dictionary<string, bool>())[value] = true;
-
-            foreach (var label in query.Labels ?? [])
-                Add("label", label);
-            if (!string.IsNullOrEmpty(query.Name))
-                Add("name", query.Name);
-            if (query.State is { } state)
-                Add("status", Mapping.EngineState(state));
-            if (query.Health is { } health)
-                Add("health", Mapping.EngineHealth(health));
-
-            // Never ask for sizes: that makes the engine walk every container's filesystem.
-            var list = await _client.Containers.ListContainersAsync(
-                new ContainersListParameters { All = query.All || query.State is not null, Size = false, Filters = filters },
-                token).ConfigureAwait(false);
-            return (IReadOnlyList<ContainerSummary>)list.Select(Mapping.ToSummary).ToList();
+            var path = EngineContainerList.PathAndQuery(query, all: query.All || query.State is not null);
+            var list = await _http.GetAsync(path, EngineJson.Default.EngineContainerListItemArray, token).ConfigureAwait(false);
+            return (IReadOnlyList<ContainerSummary>)Array.ConvertAll(list, Mapping.ToSummary);
         });
 
     public Task<ContainerDetails> InspectContainerAsync(string id, CancellationToken cancellationToken) =>
@@ -168,6 +157,7 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
     {
         _client.Dispose();
         _configuration.Dispose();
+        _http.Dispose();
     }
 
     // Starting sets up the runtime, mounts and networks: on a busy host that outlasts a quick call's

@@ -8,7 +8,6 @@ public sealed class DockerEngineRegistry : IEngineRegistry, IResourceEngineRegis
     private readonly Dictionary<string, DockerContainerEngine> _engines;
     private readonly Dictionary<string, DockerEventSource> _events;
     private readonly Dictionary<string, EngineResources> _resources;
-    private readonly List<EngineHttp> _http = [];
 
     public DockerEngineRegistry(string defaultName, IEnumerable<DockerEngineSettings> engines)
     {
@@ -18,13 +17,8 @@ public sealed class DockerEngineRegistry : IEngineRegistry, IResourceEngineRegis
         if (!_engines.ContainsKey(defaultName))
             throw new ArgumentException($"The default engine '{defaultName}' is not among the configured engines.", nameof(defaultName));
         DefaultName = defaultName;
-        _resources = _engines.ToDictionary(e => e.Key, e =>
-        {
-            var http = new EngineHttp(e.Value.Settings.Host);
-            _http.Add(http);
-            return new EngineResources(e.Key, e.Value, new DockerVolumeEngine(e.Value), new DockerNetworkEngine(e.Value),
-                new DockerImageEngine(e.Value), new DockerSystemEngine(e.Value, http));
-        }, StringComparer.OrdinalIgnoreCase);
+        _resources = _engines.ToDictionary(e => e.Key, e => new EngineResources(e.Key, e.Value, new DockerVolumeEngine(e.Value),
+            new DockerNetworkEngine(e.Value), new DockerImageEngine(e.Value), new DockerSystemEngine(e.Value, e.Value.Http)), StringComparer.OrdinalIgnoreCase);
     }
 
     public string DefaultName { get; }
@@ -43,7 +37,5 @@ public sealed class DockerEngineRegistry : IEngineRegistry, IResourceEngineRegis
             engine.Dispose();
         foreach (var source in _events.Values)
             source.Dispose();
-        foreach (var http in _http)
-            http.Dispose();
     }
 }

@@ -1,11 +1,14 @@
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace DockerOps.Docker;
 
 /// <summary>
-/// Plain HTTP to the engine for the calls Docker.DotNet 3.125 does not wrap (<c>/system/df</c>,
-/// <c>/build/prune</c>). Same endpoint as the client; errors go through <see cref="EngineCalls"/>.
+/// Plain HTTP to the engine, on the same endpoint as the Docker.DotNet client: for the calls
+/// Docker.DotNet 3.125 does not wrap (<c>/system/df</c>, <c>/build/prune</c>) and for the hot
+/// container list, which is read straight into source-generated types. Errors go through <see cref="EngineCalls"/>.
 /// </summary>
 internal sealed class EngineHttp : IDisposable
 {
@@ -46,10 +49,24 @@ internal sealed class EngineHttp : IDisposable
     {
         using var request = new HttpRequestMessage(method, path);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        await ThrowUnlessSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A GET whose answer is deserialized as it streams in, with no intermediate string or document.</summary>
+    public async Task<T> GetAsync<T>(string pathAndQuery, JsonTypeInfo<T> answer, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(pathAndQuery, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        await ThrowUnlessSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync(answer, cancellationToken).ConfigureAwait(false)
+            ?? throw new JsonException("The engine answered null.");
+    }
+
+    // The same exception Docker.DotNet throws, so that EngineCalls maps both paths' refusals alike.
+    private static async Task ThrowUnlessSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         if (!response.IsSuccessStatusCode)
-            throw new global::Docker.DotNet.DockerApiException(response.StatusCode, body);
-        return JsonDocument.Parse(body);
+            throw new global::Docker.DotNet.DockerApiException(response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public void Dispose() => _http.Dispose();

@@ -9,19 +9,19 @@ namespace DockerOps.Docker;
 /// <summary>Engine wire types to domain types, in one place.</summary>
 internal static class Mapping
 {
-    public static ContainerSummary ToSummary(ContainerListResponse c)
+    public static ContainerSummary ToSummary(EngineContainerListItem c)
     {
         var labels = (IReadOnlyDictionary<string, string>?)c.Labels?.AsReadOnly() ?? new Dictionary<string, string>();
         return new ContainerSummary(
-            c.ID,
-            c.Names is { Count: > 0 } names ? names[0].TrimStart('/') : c.ID[..12],
-            c.Image,
+            c.Id,
+            c.Names is { Length: > 0 } names ? names[0].TrimStart('/') : c.Id[..Math.Min(12, c.Id.Length)],
+            c.Image ?? "",
             ParseState(c.State),
             c.Status ?? "",
             HealthFromStatus(c.Status),
             labels,
-            new DateTimeOffset(DateTime.SpecifyKind(c.Created, DateTimeKind.Utc)),
-            c.Ports?.Select(p => new PortMapping(NullIfEmpty(p.IP), p.PublicPort == 0 ? null : p.PublicPort, p.PrivatePort, p.Type)).ToList() ?? [],
+            DateTimeOffset.FromUnixTimeSeconds(c.Created),
+            c.Ports?.Select(p => new PortMapping(NullIfEmpty(p.IP), p.PublicPort == 0 ? null : p.PublicPort, p.PrivatePort, p.Type ?? "tcp")).ToList() ?? [],
             labels.GetValueOrDefault(ComposeLabels.Project),
             labels.GetValueOrDefault(ComposeLabels.Service));
     }
