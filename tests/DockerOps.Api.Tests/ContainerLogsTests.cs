@@ -136,6 +136,35 @@ public sealed class ContainerLogsTests(DockerOpsApp app) : IClassFixture<DockerO
         Assert.Contains("No container matches", (string?)problem["detail"]);
     }
 
+    [Fact]
+    public async Task Logs_of_a_container_with_a_terminal_come_through_whole_as_the_terminal_wrote_them()
+    {
+        // The create API does not offer a terminal (nobody attaches to one through DockerOps), so the
+        // engine makes this container directly, labelled like every other test resource.
+        var name = TestContainers.UniqueName("tty");
+        using var docker = TestEngine.CreateClient();
+        var created = await docker.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters
+        {
+            Name = name,
+            Image = TestEngine.Image,
+            Tty = true,
+            Cmd = ["sh", "-c", "echo out; echo err >&2; sleep 3600"],
+            Labels = TestContainers.Labels(),
+        });
+        await docker.Containers.StartContainerAsync(created.ID, new global::Docker.DotNet.Models.ContainerStartParameters());
+
+        // A terminal merges both streams and ends lines with CR LF; read as frames, the first bytes
+        // would be taken for a header and the text cut or garbled.
+        var text = await Eventually.GetAsync($"{name} to write both lines", async () =>
+        {
+            var logs = await LogsAsync(name, "");
+            return logs.Contains("err\r\n") ? logs : null;
+        });
+        Assert.Equal("out\r\nerr\r\n", text);
+        var details = await (await _client.GetAsync($"/api/v1/containers/{name}")).AssertOkJsonAsync();
+        Assert.True((bool)details["config"]!["tty"]!);
+    }
+
     /// <summary>Starts a container running the script and then sleeping, once its output is visible in the logs.</summary>
     private async Task<string> StartWritingAsync(string script, string expected = "err")
     {
