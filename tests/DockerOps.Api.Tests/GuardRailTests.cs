@@ -79,6 +79,45 @@ public sealed class GuardRailTests(GuardRailApp app) : IClassFixture<GuardRailAp
     }
 
     [Fact]
+    public async Task A_symbolic_link_in_an_allowed_folder_is_bound_only_when_it_leads_inside_the_allow_list()
+    {
+        // Links any container with the folder writable could plant: the engine would follow them when binding.
+        string Link(string target)
+        {
+            var link = Path.Combine(GuardRailApp.AllowedFolder, $"link-{Guid.NewGuid():N}");
+            Directory.CreateSymbolicLink(link, target);
+            return link;
+        }
+
+        var inside = Directory.CreateDirectory(Path.Combine(GuardRailApp.AllowedFolder, $"inside-{Guid.NewGuid():N}")).Name;
+        var refusals = new[]
+        {
+            (Link("/etc"), "leads through a symbolic link to '/etc', which is outside Security:AllowedBindPaths"),
+            (Link("/run"), "leads through a symbolic link to '/run', which is or contains the Docker socket"),
+            (Link("../../.."), "leads through a symbolic link to '/', which is the host's root filesystem"),
+            (Path.Combine(Link(Link("/")), "etc"), "leads through a symbolic link to '/etc'"),
+        };
+        foreach (var (source, reason) in refusals)
+        {
+            var name = TestContainers.UniqueName("link");
+            var body = Body(name);
+            body["mounts"] = new JsonArray(new JsonObject { ["type"] = "bind", ["source"] = source, ["target"] = "/linked" });
+
+            var refused = await (await _admin.PostJsonAsync("/api/v1/containers", body)).AssertProblemAsync(403);
+
+            Assert.Equal("mounts[0].source", (string?)refused["field"]);
+            Assert.Contains(reason, (string?)refused["detail"]);
+            await (await _admin.GetAsync($"/api/v1/containers/{name}")).AssertProblemAsync(404);
+        }
+
+        var allowed = Body(TestContainers.UniqueName("link"));
+        var staysInside = Link(inside);
+        allowed["mounts"] = new JsonArray(new JsonObject { ["type"] = "bind", ["source"] = staysInside, ["target"] = "/linked", ["readOnly"] = true });
+        var created = await (await _admin.PostJsonAsync("/api/v1/containers", allowed)).AssertOkJsonAsync(201);
+        Assert.Equal(staysInside, (string?)created["mounts"]![0]!["source"]);
+    }
+
+    [Fact]
     public async Task A_protected_container_is_only_disrupted_by_an_admin_passing_force()
     {
         var name = TestContainers.UniqueName("prot");

@@ -82,6 +82,7 @@ public static partial class GuardRailSetup
                 AllowedCapabilities = options.AllowedCapabilities,
                 ForbiddenBindPaths = sockets.Distinct().ToList(),
                 OwnContainerIds = own,
+                ResolveHostPath = HostPaths.FollowLinks,
             });
         });
         return services;

@@ -29,6 +29,13 @@ public sealed record GuardRailSettings
 
     /// <summary>The container DockerOps runs in, when it does: full ids, or the 12-character prefix a hostname gives.</summary>
     public IReadOnlyList<string> OwnContainerIds { get; init; } = [];
+
+    /// <summary>
+    /// Where a host path really leads, following symbolic links: the engine follows them when it
+    /// binds, so a link inside an allowed folder (which any container with that folder writable can
+    /// plant) would otherwise bind whatever it points at. The identity where the host's files are not visible.
+    /// </summary>
+    public Func<string, string> ResolveHostPath { get; init; } = path => path;
 }
 
 /// <summary>
@@ -65,15 +72,11 @@ public sealed class ContainerGuardRails(GuardRailSettings settings)
                 continue;
             var field = $"mounts[{i}].source";
             var source = NormalizePath(mount.Source!);
-            if (source == "/")
-                return Refused(field, "Binding the host's root filesystem is never allowed.");
-            if (settings.ForbiddenBindPaths.Select(NormalizePath).Any(forbidden => IsSameOrBelow(forbidden, source)))
-                return Refused(field, $"'{mount.Source}' is or contains the Docker socket, which is never bound: it controls the host.");
-            if (!settings.AllowedBindPaths.Select(NormalizePath).Any(allowed => allowed != "/" && IsSameOrBelow(source, allowed)))
-            {
-                var allowedList = settings.AllowedBindPaths.Count == 0 ? "none are allowed" : "allowed: " + string.Join(", ", settings.AllowedBindPaths);
-                return Refused(field, $"Bind mount of '{mount.Source}' is outside Security:AllowedBindPaths ({allowedList}).");
-            }
+            if (BindRefusal(source, $"'{mount.Source}'") is { } refusal)
+                return Refused(field, refusal);
+            var target = NormalizePath(settings.ResolveHostPath(source));
+            if (target != source && BindRefusal(target, $"'{mount.Source}' leads through a symbolic link to '{target}', which") is { } linkRefusal)
+                return Refused(field, linkRefusal);
         }
 
         var allowedCaps = settings.AllowedCapabilities.Select(CapabilityName).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -111,6 +114,19 @@ public sealed class ContainerGuardRails(GuardRailSettings settings)
 
     private bool IsOwnContainer(string id) =>
         settings.OwnContainerIds.Any(own => own.Length >= 12 && id.StartsWith(own, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Why <paramref name="path"/> may not be bound, or null; <paramref name="shown"/> names it in the sentence.</summary>
+    private string? BindRefusal(string path, string shown)
+    {
+        if (path == "/")
+            return $"{shown} is the host's root filesystem: binding it is never allowed.";
+        if (settings.ForbiddenBindPaths.Select(NormalizePath).Any(forbidden => IsSameOrBelow(forbidden, path)))
+            return $"{shown} is or contains the Docker socket, which is never bound: it controls the host.";
+        if (settings.AllowedBindPaths.Select(NormalizePath).Any(allowed => allowed != "/" && IsSameOrBelow(path, allowed)))
+            return null;
+        var allowedList = settings.AllowedBindPaths.Count == 0 ? "none are allowed" : "allowed: " + string.Join(", ", settings.AllowedBindPaths);
+        return $"{shown} is outside Security:AllowedBindPaths ({allowedList}).";
+    }
 
     private static Error Refused(string field, string detail) => new(ErrorKind.Forbidden, "Refused by a guard rail", detail, field);
 
