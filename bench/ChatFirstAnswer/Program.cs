@@ -29,6 +29,7 @@ using var slack = WireMockServer.Start();
 slack.Given(Request.Create().UsingPost().WithPath(new WildcardMatcher("/response/*"))).RespondWith(Response.Create().WithStatusCode(200));
 
 var port = FreePort();
+var dataFolder = Directory.CreateTempSubdirectory("dockerops-bench-").FullName;
 var service = new ProcessStartInfo("dotnet", [apiDll])
 {
     RedirectStandardOutput = true,
@@ -36,7 +37,7 @@ var service = new ProcessStartInfo("dotnet", [apiDll])
     Environment =
     {
         ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-        ["DOCKEROPS_DATA"] = Directory.CreateTempSubdirectory("dockerops-bench-").FullName,
+        ["DOCKEROPS_DATA"] = dataFolder,
         ["Docker__Host"] = engine.Url!.Replace("http://", "tcp://", StringComparison.Ordinal),
         ["Slack__SigningSecret"] = Secret,
         ["Slack__BotToken"] = "xoxb-bench",
@@ -71,6 +72,7 @@ finally
 {
     process.Kill(entireProcessTree: true);
     await process.WaitForExitAsync();
+    Directory.Delete(dataFolder, recursive: true);
 }
 
 async Task<(TimeSpan P99, List<string> Paths)> MeasureAsync(string label, string text, int count, bool warmUp)
