@@ -25,6 +25,7 @@ public sealed class ReadinessTests(MisbehavingEngineApp app) : IClassFixture<Mis
         Assert.Equal("ready", (string?)ready["status"]);
         Assert.Equal("ok", (string?)ready["checks"]!["engine"]);
         Assert.Equal("ok", (string?)ready["checks"]!["storage"]);
+        Assert.Equal("ok", (string?)ready["checks"]!["jobs"]);
 
         EnginePingAnswers(500);
         var unready = await (await client.GetAsync("/readyz")).AssertOkJsonAsync(503);

@@ -58,6 +58,26 @@ public sealed class JobsDatabase : IDisposable
     public static string FolderFrom(IConfiguration configuration) =>
         configuration[DataFolderSetting] is { Length: > 0 } folder ? folder : System.IO.Path.Combine(".", "data");
 
+    /// <summary>
+    /// One round trip within <paramref name="timeout"/>, for readiness: without the job store no incident
+    /// is recorded and no alert is queued. The failure names the store, never its connection details.
+    /// </summary>
+    public async Task PingAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await using var connection = _postgres is not null ? await _postgres.OpenConnectionAsync(deadline.Token).ConfigureAwait(false) : Open();
+            await using var command = Command(connection, "SELECT 1");
+            await command.ExecuteScalarAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DbException or TimeoutException or InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new JobStoreUnavailableException(IsPostgreSql ? "The PostgreSQL job store does not answer." : "The SQLite job store cannot be read.", ex);
+        }
+    }
+
     public DbConnection Open()
     {
         if (_postgres is not null)
@@ -113,3 +133,6 @@ public sealed class JobsDatabase : IDisposable
         CREATE TABLE IF NOT EXISTS job_settings (id TEXT PRIMARY KEY, body TEXT NOT NULL);
         """;
 }
+
+/// <summary>The job store did not answer; the message is safe to show (no connection string).</summary>
+public sealed class JobStoreUnavailableException(string message, Exception inner) : Exception(message, inner);
