@@ -45,6 +45,29 @@ public sealed class IncidentServiceTests
     }
 
     [Fact]
+    public async Task An_instance_that_missed_a_recovery_on_the_shared_store_still_opens_and_alerts_the_next_incident()
+    {
+        // A second instance on the same store (and the same alert queue), as two replicas sharing PostgreSQL.
+        var other = new IncidentService(_store, _alerts, new NoEngines(), new ActionGate(new InMemoryAuditTrail(), _clock),
+            new IncidentPolicy(3, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2)), _clock);
+        await _incidents.HandleAsync(Engine, Event(EngineEventKind.HealthStatus, HealthStatus.Unhealthy), default);
+        await other.HandleAsync(Engine, Event(EngineEventKind.HealthStatus, HealthStatus.Unhealthy), default);
+        var first = Assert.Single(_alerts.Alerts);
+
+        // Only the first instance sees the recovery (the other was reconnecting) ...
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await _incidents.HandleAsync(Engine, Event(EngineEventKind.HealthStatus, HealthStatus.Healthy), default);
+        // ... and only the other sees the container turn unhealthy again (the first is restarting).
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await other.HandleAsync(Engine, Event(EngineEventKind.HealthStatus, HealthStatus.Unhealthy), default);
+
+        Assert.Equal([AlertKind.Opened, AlertKind.Resolved, AlertKind.Opened], _alerts.Alerts.Select(a => a.Kind));
+        var reopened = Assert.Single(await _store.ListOpenAsync(default));
+        Assert.NotEqual(first.IncidentId, reopened.Id);
+        Assert.Equal(reopened.Id, _alerts.Alerts[^1].IncidentId);
+    }
+
+    [Fact]
     public async Task After_a_daemon_restart_health_starting_is_neither_a_recovery_nor_a_new_incident()
     {
         await _incidents.HandleAsync(Engine, Event(EngineEventKind.HealthStatus, HealthStatus.Unhealthy), default);

@@ -381,7 +381,13 @@ public sealed partial class IncidentService(
     {
         var open = await OpenIncidentsAsync(cancellationToken);
         if (open.TryGetValue((engine, containerId, cause), out var existing))
-            return existing;
+        {
+            // Another instance sharing the store may have resolved it while this one missed the recovery:
+            // trusting the cached copy would leave the next incident unopened and unalerted here.
+            if (await store.GetAsync(existing.Id, cancellationToken) is not { IsOpen: false })
+                return existing;
+            open.Remove((engine, containerId, cause));
+        }
 
         var now = clock.GetUtcNow();
         var silences = (await store.ListSilencesAsync(now, cancellationToken)).Where(s => s.ActiveAt(now) && s.Covers(containerId, name, labels)).ToList();
