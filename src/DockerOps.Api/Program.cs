@@ -38,6 +38,7 @@ builder.Services.AddApiDocumentation();
 builder.Services.AddChat(builder.Configuration);
 builder.Services.AddDockerOpsJobs(builder.Configuration);
 builder.Services.AddDashboardSignIn();
+builder.Services.WithoutBackgroundWorkWhileGeneratingTheDocument();
 
 var app = builder.Build();
 if (keysCommand is not null)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -12,8 +13,29 @@ public static class ApiDocumentation
     private static readonly Dictionary<string, string> TagDescriptions = new()
     {
         ["Containers"] = "Container lifecycle (the guide's created, running, paused, stopped, removed), logs, stats and health.",
+        ["Volumes"] = "Named and anonymous volumes, with the containers using each; bind and tmpfs mounts show on each container.",
+        ["Networks"] = "Bridge, overlay, macvlan and ipvlan networks, their containers and addresses; connect and disconnect.",
+        ["Images"] = "Images with the containers using them, tags, and pulls with registry credentials from configuration.",
+        ["System"] = "Engine information, disk usage, events as server-sent events, and the system prune.",
+        ["Posture"] = "Findings from the guide's security chapter for each running container, each with a severity and the fix.",
+        ["Incidents"] = "What the health watch found (unhealthy, crashed, OOM-killed, restart loops), acknowledgements, silences and maintenance windows.",
+        ["Jobs"] = "Scheduled jobs (prunes, reconcile, clean-up): schedule, last run and outcome; change or run them.",
+        ["Alerts"] = "Alert channels (Discord, Slack, signed webhooks) and a test message to each.",
+        ["Access"] = "API keys and the caller's own role, scope and permissions.",
+        ["Audit"] = "The tamper-evident audit trail: search, CSV export and chain verification.",
         ["Service health"] = "Liveness, readiness and metrics of DockerOps itself.",
     };
+
+    /// <summary>
+    /// The build-time document generator starts the host to read its endpoints. The health watch, the
+    /// job server and the chat gateways must not run then: a build needs no engine, and writes no data.
+    /// </summary>
+    public static IServiceCollection WithoutBackgroundWorkWhileGeneratingTheDocument(this IServiceCollection services)
+    {
+        if (System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider")
+            services.RemoveAll<IHostedService>();
+        return services;
+    }
 
     public static IServiceCollection AddApiDocumentation(this IServiceCollection services) =>
         services.AddOpenApi("v1", options =>
@@ -21,7 +43,7 @@ public static class ApiDocumentation
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "DockerOps";
-                document.Info.Description = "A control plane for Docker: containers, health, and (later) volumes, networks and images, behind role-based access.";
+                document.Info.Description = "A control plane for Docker: containers, volumes, networks, images and the engine; the health watch's incidents, scheduled jobs and alerts; all behind API keys with roles and scopes, and audited.";
                 document.Info.Version = "v1";
                 // Relative, so that Swagger UI and clients call whichever address served the document.
                 document.Servers = [new OpenApiServer { Url = "/", Description = "The service that served this document." }];
